@@ -1,0 +1,17 @@
+package dev.escalator.operator.action;
+
+/**
+ * One action type. {@code S} is its spec (e.g. JobActionSpec).
+ *
+ * <p>Contract: {@link #start} is "ensure": called again with the same request (same escalation,
+ * step and attempt, e.g. after a crash before the handle was recorded) it finds the work it
+ * started before instead of starting it twice. It returns quickly (no waiting for completion);
+ * {@link #poll} reports progress from the handle alone, so a restarted operator can resume.
+ */
+public interface ActionProvider<S> {
+  /** Starts or finds the work; returns a handle to record in status (never a secret). */
+  String start(ActionRequest request, S spec) throws ActionFailedException;
+
+  /** Reports progress of the work started with {@code handle}. */
+  ActionProgress poll(ActionRequest request, S spec, String handle) throws ActionFailedException;
+}

@@ -1,0 +1,26 @@
+package dev.escalator.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.List;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class StepStatus {
+  public String level;
+  public SelectorStatus selector;
+
+  @JsonPropertyDescription("Targets resolved when the step started.")
+  public List<String> targets;
+
+  @JsonPropertyDescription("Pending, AwaitingApproval, Running, Settling, Succeeded, Failed, TimedOut or Skipped.")
+  public String state;
+
+  public String startedAt;
+  public String finishedAt;
+  public String settleUntil;
+
+  @JsonPropertyDescription("What the action recorded to find its work again (e.g. a Job name); never a secret.")
+  public String handle;
+
+  public String message;
+}
