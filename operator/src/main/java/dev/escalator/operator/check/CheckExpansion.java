@@ -1,0 +1,239 @@
+package dev.escalator.operator.check;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.escalator.operator.api.CheckSpec;
+import dev.escalator.operator.ladder.Node;
+import dev.escalator.operator.ladder.Scope;
+import dev.escalator.operator.ladder.Target;
+import dev.escalator.operator.spec.SpecProblem;
+import dev.escalator.operator.template.Template;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.BiConsumer;
+import java.util.regex.Pattern;
+
+/**
+ * Expands the Environment's checks over its inventory: one {@link ScheduledCheck} per target of each
+ * check's scope, with every string of the probe spec rendered for that target.
+ *
+ * <p>Rendering works on the spec's JSON tree, one string value at a time, and converts the tree back
+ * to the spec class. A value taken from the inventory (a node address) is therefore substituted once
+ * and never scanned again, so inventory data cannot inject placeholders.
+ */
+public final class CheckExpansion {
+  public static final String ENVIRONMENT = "environment";
+  public static final String NAMESPACE = "namespace";
+  public static final String TIER = "tier";
+  public static final String NODE_NAME = "node.name";
+  public static final String NODE_ADDRESS = "node.address";
+  public static final String NODE_TIER = "node.tier";
+
+  private static final Map<Scope, Set<String>> VARIABLES = Map.of(
+      Scope.ENVIRONMENT, Set.of(ENVIRONMENT, NAMESPACE),
+      Scope.TIER, Set.of(ENVIRONMENT, NAMESPACE, TIER),
+      Scope.NODE, Set.of(ENVIRONMENT, NAMESPACE, TIER, NODE_NAME, NODE_ADDRESS, NODE_TIER));
+
+  private static final Pattern PLAIN_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+  private final CheckTypes types;
+  private final ObjectMapper json = new ObjectMapper();
+
+  public CheckExpansion(CheckTypes types) {
+    this.types = Objects.requireNonNull(types, "types");
+  }
+
+  /** The template variables a check of this scope can use. */
+  public static Set<String> variablesAt(Scope scope) {
+    return new TreeSet<>(VARIABLES.get(scope));
+  }
+
+  /**
+   * The scheduled checks for every target, in check order then target order (environment; tiers
+   * and nodes sorted by name).
+   *
+   * @throws CheckSpecException for a check with no or several probe types, or a placeholder that
+   *     cannot be rendered for its targets
+   */
+  public List<ScheduledCheck> expand(String environment, String namespace, List<CheckSpec> checks, List<Node> inventory) {
+    Objects.requireNonNull(environment, "environment");
+    Objects.requireNonNull(namespace, "namespace");
+    List<ScheduledCheck> out = new ArrayList<>();
+    for (int i = 0; i < checks.size(); i++) {
+      CheckSpec check = checks.get(i);
+      String path = "spec.checks[" + i + "]";
+      CheckTypes.Bound<?> bound;
+      try {
+        bound = types.bind(check);
+      } catch (IllegalArgumentException e) {
+        throw new CheckSpecException(path, e.getMessage(), e);
+      }
+      JsonNode tree = json.valueToTree(bound.spec());
+      for (Target target : targets(check, inventory)) {
+        Map<String, String> variables = variables(environment, namespace, target, inventory);
+        JsonNode rendered = render(tree, variables, path + "." + bound.type().name());
+        out.add(scheduled(check, target, bound.type(), rendered, variables));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Every placeholder that names a variable its check's scope does not provide, e.g.
+   * {@code ${node.address}} in an Environment-scoped check, and every check without exactly one probe
+   * type. Empty when {@link #expand} can render every check for any inventory.
+   */
+  public List<SpecProblem> validate(List<CheckSpec> checks) {
+    List<SpecProblem> problems = new ArrayList<>();
+    for (int i = 0; i < checks.size(); i++) {
+      CheckSpec check = checks.get(i);
+      String path = "spec.checks[" + i + "]";
+      CheckTypes.Bound<?> bound;
+      try {
+        bound = types.bind(check);
+      } catch (IllegalArgumentException e) {
+        problems.add(new SpecProblem(path, e.getMessage()));
+        continue;
+      }
+      Scope scope = scopeOf(check);
+      Set<String> available = VARIABLES.get(scope);
+      strings(json.valueToTree(bound.spec()), path + "." + bound.type().name(), (field, text) -> {
+        for (String variable : Template.variables(text)) {
+          if (available.contains(variable)) continue;
+          boolean known = VARIABLES.get(Scope.NODE).contains(variable);
+          problems.add(new SpecProblem(field, known
+              ? "${" + variable + "} is not available in a " + scopeName(scope) + "-scoped check (available: "
+                  + placeholders(available) + ")"
+              : "unknown template variable ${" + variable + "} (available: " + placeholders(available) + ")"));
+        }
+      });
+    }
+    return problems;
+  }
+
+  private List<Target> targets(CheckSpec check, List<Node> inventory) {
+    return switch (scopeOf(check)) {
+      case ENVIRONMENT -> List.of(Target.environment());
+      case TIER -> {
+        if (check.tier != null) yield List.of(Target.tier(check.tier));
+        Set<String> tiers = new TreeSet<>();
+        inventory.forEach(n -> tiers.add(n.tier()));
+        yield tiers.stream().map(Target::tier).toList();
+      }
+      case NODE -> inventory.stream()
+          .filter(n -> check.tier == null || check.tier.equals(n.tier()))
+          .map(Node::target)
+          .distinct()
+          .sorted()
+          .toList();
+    };
+  }
+
+  private static Scope scopeOf(CheckSpec check) {
+    if (check.scope == null) return Scope.ENVIRONMENT;
+    return switch (check.scope) {
+      case Environment -> Scope.ENVIRONMENT;
+      case Tier -> Scope.TIER;
+      case Node -> Scope.NODE;
+    };
+  }
+
+  private static String scopeName(Scope scope) {
+    return switch (scope) {
+      case ENVIRONMENT -> "Environment";
+      case TIER -> "Tier";
+      case NODE -> "Node";
+    };
+  }
+
+  private static Map<String, String> variables(String environment, String namespace, Target target, List<Node> inventory) {
+    Map<String, String> v = new HashMap<>();
+    v.put(ENVIRONMENT, environment);
+    v.put(NAMESPACE, namespace);
+    if (target.tier() != null) v.put(TIER, target.tier());
+    if (target.node() != null) {
+      Node node = inventory.stream()
+          .filter(n -> n.name().equals(target.node()) && n.tier().equals(target.tier()))
+          .findFirst()
+          .orElseThrow();
+      v.put(NODE_NAME, node.name());
+      v.put(NODE_ADDRESS, node.address());
+      v.put(NODE_TIER, node.tier());
+    }
+    return Map.copyOf(v);
+  }
+
+  private static JsonNode render(JsonNode node, Map<String, String> variables, String path) {
+    if (node.isTextual()) {
+      try {
+        return TextNode.valueOf(Template.render(node.textValue(), variables));
+      } catch (Template.UnknownVariableException e) {
+        throw new CheckSpecException(path, e.getMessage(), e);
+      }
+    }
+    if (node instanceof ObjectNode object) {
+      ObjectNode copy = object.objectNode();
+      for (Map.Entry<String, JsonNode> field : object.properties()) {
+        copy.set(field.getKey(), render(field.getValue(), variables, child(path, field.getKey())));
+      }
+      return copy;
+    }
+    if (node instanceof ArrayNode array) {
+      ArrayNode copy = array.arrayNode();
+      for (int i = 0; i < array.size(); i++) copy.add(render(array.get(i), variables, path + "[" + i + "]"));
+      return copy;
+    }
+    return node;
+  }
+
+  private static void strings(JsonNode node, String path, BiConsumer<String, String> visit) {
+    if (node.isTextual()) {
+      visit.accept(path, node.textValue());
+    } else if (node.isObject()) {
+      node.properties().forEach(f -> strings(f.getValue(), child(path, f.getKey()), visit));
+    } else if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) strings(node.get(i), path + "[" + i + "]", visit);
+    }
+  }
+
+  /** {@code a.b} for plain keys, {@code a["X-Token"]} for map keys that are not identifiers. */
+  private static String child(String path, String key) {
+    return PLAIN_KEY.matcher(key).matches() ? path + "." + key : path + "[\"" + key + "\"]";
+  }
+
+  private static String placeholders(Set<String> names) {
+    return String.join(", ", new TreeSet<>(names).stream().map(n -> "${" + n + "}").toList());
+  }
+
+  private <S> ScheduledCheck scheduled(
+      CheckSpec check, Target target, CheckType<S> type, JsonNode rendered, Map<String, String> variables) {
+    S spec;
+    try {
+      spec = json.treeToValue(rendered, type.specClass());
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("rendered " + type.name() + " spec does not map back to "
+          + type.specClass().getSimpleName(), e);
+    }
+    spec = type.defaults().apply(spec, variables);
+    return new ScheduledCheck(
+        check.name,
+        target,
+        check.escalatesTo,
+        type.name(),
+        spec,
+        Duration.ofSeconds(check.periodSeconds),
+        Duration.ofSeconds(check.timeoutSeconds),
+        check.failureThreshold,
+        check.successThreshold);
+  }
+}

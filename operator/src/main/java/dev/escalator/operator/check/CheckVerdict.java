@@ -1,0 +1,19 @@
+package dev.escalator.operator.check;
+
+import dev.escalator.operator.ladder.Target;
+import java.time.Instant;
+
+/**
+ * The current verdict of one check on one target. {@code healthy} is null while unknown;
+ * {@code lastOutcome} is the latest probe's outcome (null before the first), so status can tell a
+ * target that answered badly from one the operator could not observe (ERROR) without parsing the
+ * message.
+ */
+public record CheckVerdict(
+    String check,
+    Target target,
+    String level,
+    Boolean healthy,
+    String message,
+    Instant lastTransitionTime,
+    ProbeResult.Outcome lastOutcome) {}
