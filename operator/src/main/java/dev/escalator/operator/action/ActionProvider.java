@@ -14,4 +14,14 @@ public interface ActionProvider<S> {
 
   /** Reports progress of the work started with {@code handle}. */
   ActionProgress poll(ActionRequest request, S spec, String handle) throws ActionFailedException;
+
+  /**
+   * Polls, and returns the handle to record from now on. A provider that learns after {@link
+   * #start} what resuming needs (e.g. the id a webhook answered with) overrides this to fold it
+   * into a new handle; the caller persists a changed handle before polling again. By default the
+   * handle never changes.
+   */
+  default ActionPoll track(ActionRequest request, S spec, String handle) throws ActionFailedException {
+    return new ActionPoll(poll(request, spec, handle), handle);
+  }
 }

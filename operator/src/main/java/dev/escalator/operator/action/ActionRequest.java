@@ -3,6 +3,7 @@ package dev.escalator.operator.action;
 import dev.escalator.operator.api.Environment;
 import dev.escalator.operator.ladder.Node;
 import dev.escalator.operator.ladder.Target;
+import dev.escalator.operator.template.Template;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -78,6 +79,25 @@ public record ActionRequest(
           .ifPresent(n -> vars.put("node.address", n.address()));
     }
     return vars;
+  }
+
+  /**
+   * Renders a templated spec field with {@link #templateVariables()}. An unknown variable is a
+   * configuration error the step cannot recover from, so it fails the step, naming the field.
+   */
+  public String render(String field, String text) throws ActionFailedException {
+    return render(field, text, Map.of());
+  }
+
+  /** Like {@link #render(String, String)}, with {@code extra} variables (e.g. {@code response.*}) as well. */
+  public String render(String field, String text, Map<String, String> extra) throws ActionFailedException {
+    Map<String, String> vars = templateVariables();
+    vars.putAll(extra);
+    try {
+      return Template.render(text, vars);
+    } catch (Template.UnknownVariableException e) {
+      throw new ActionFailedException(field + ": " + e.getMessage(), e);
+    }
   }
 
   private static String sha256(String s) {
