@@ -17,6 +17,9 @@ public class EnvironmentStatus {
   @JsonPropertyDescription("Summary for humans and printer columns, derived from the conditions and the escalation state: Healthy, Quiescing, Escalating, PendingApproval, Verifying, BackingOff, Exhausted, Paused, Observing, Invalid or Pending.")
   public String phase;
 
+  @JsonPropertyDescription("The state machine's own phase (Healthy, Quiescing, Escalating, Verifying, BackingOff, Exhausted), from which the operator resumes; phase is the view for humans.")
+  public String machinePhase;
+
   @JsonPropertyDescription("The level the escalation in flight is at.")
   public String level;
 

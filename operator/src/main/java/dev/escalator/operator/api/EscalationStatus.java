@@ -16,8 +16,17 @@ public class EscalationStatus {
   @JsonPropertyDescription("The most drastic level of the current attempt's plan.")
   public String startLevel;
 
+  @JsonPropertyDescription("1-based ladder index of startLevel.")
+  public int startLevelIndex;
+
   @JsonPropertyDescription("Attempt number at startLevel, from 1.")
   public int attempt;
+
+  @JsonPropertyDescription("Attempts made so far in this escalation, over all levels.")
+  public int attemptsTotal;
+
+  @JsonPropertyDescription("Set once the escalation climbed: later attempts start no lower than this ladder index.")
+  public Integer floor;
 
   @JsonPropertyDescription("Index into steps of the step in progress.")
   public int currentStep;

@@ -15,7 +15,7 @@ public class JobActionSpec {
   @Required
   @PreserveUnknownFields
   @SchemaFrom(type = Object.class)
-  @JsonPropertyDescription("Pod template of the Job (as in a Job's spec.template). Its containers receive ESCALATOR_ENVIRONMENT, ESCALATOR_NAMESPACE, ESCALATOR_LEVEL, ESCALATOR_ESCALATION_ID, ESCALATOR_ATTEMPT and ESCALATOR_TARGETS.")
+  @JsonPropertyDescription("Pod template of the Job (as in a Job's spec.template). Its containers receive ESCALATOR_ENVIRONMENT, ESCALATOR_NAMESPACE, ESCALATOR_LEVEL, ESCALATOR_ESCALATION_ID, ESCALATOR_ATTEMPT, ESCALATOR_TARGET and, for tier and node targets, ESCALATOR_TIER, ESCALATOR_NODE_NAME and ESCALATOR_NODE_ADDRESS.")
   public PodTemplateSpec template;
 
   @Default("0")

@@ -9,8 +9,8 @@ public class StepStatus {
   public String level;
   public SelectorStatus selector;
 
-  @JsonPropertyDescription("Targets resolved when the step started.")
-  public List<String> targets;
+  @JsonPropertyDescription("One run per target resolved when the step started.")
+  public List<RunStatus> runs;
 
   @JsonPropertyDescription("Pending, AwaitingApproval, Running, Settling, Succeeded, Failed, TimedOut or Skipped.")
   public String state;
@@ -18,9 +18,6 @@ public class StepStatus {
   public String startedAt;
   public String finishedAt;
   public String settleUntil;
-
-  @JsonPropertyDescription("What the action recorded to find its work again (e.g. a Job name); never a secret.")
-  public String handle;
 
   public String message;
 }

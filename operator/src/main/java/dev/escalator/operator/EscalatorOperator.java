@@ -1,0 +1,72 @@
+package dev.escalator.operator;
+
+import dev.escalator.operator.action.ActionTypes;
+import dev.escalator.operator.check.CheckExpansion;
+import dev.escalator.operator.check.CheckScheduler;
+import dev.escalator.operator.check.CheckTypes;
+import dev.escalator.operator.reconciler.EnvironmentReconciler;
+import dev.escalator.operator.reconciler.EventRecorder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * One running operator: the JOSDK {@link Operator} with the Environment reconciler, the check
+ * scheduler and the action types, all around one Kubernetes client. Tests, the demo and {@link
+ * Main} build it the same way.
+ */
+public final class EscalatorOperator implements AutoCloseable {
+  private final Operator operator;
+  private final CheckScheduler scheduler;
+  private final HttpClient http;
+
+  public EscalatorOperator(KubernetesClient client, OperatorSettings settings, Clock clock) {
+    this(client, settings, clock, CheckScheduler.Options.defaults().withClock(clock).withMaxConcurrentProbes(settings.maxConcurrentProbes()));
+  }
+
+  public EscalatorOperator(KubernetesClient client, OperatorSettings settings, Clock clock, CheckScheduler.Options checkOptions) {
+    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NEVER).build();
+    CheckTypes checkTypes = CheckTypes.standard(client);
+    var verdictEvents = EnvironmentReconciler.newVerdictEventSource();
+    this.scheduler = new CheckScheduler(checkTypes, verdictEvents, checkOptions);
+    EnvironmentReconciler reconciler = new EnvironmentReconciler(scheduler, new CheckExpansion(checkTypes), verdictEvents,
+        ActionTypes.kubernetes(client, http, clock), new EventRecorder(client, clock), clock, settings.actionPollInterval());
+    this.operator = new Operator(o -> {
+      o.withKubernetesClient(client)
+          .withCloseClientOnStop(false)
+          // JSON merge patch for status: what the mock-API tests exercise is what runs in clusters.
+          .withUseSSAToPatchPrimaryResource(false)
+          .withStopOnInformerErrorDuringStartup(true);
+      if (settings.leaderElection()) {
+        o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(settings.leaseName(), settings.leaseNamespace()));
+      }
+    });
+    operator.register(reconciler, c -> {
+      c.withName("environment");
+      // Annotation changes (approve, reset) do not bump the generation but must be seen.
+      c.withGenerationAware(false);
+      c.withReconciliationMaxInterval(settings.resyncInterval());
+      if (settings.namespaces().isEmpty()) c.watchingAllNamespaces();
+      else c.settingNamespaces(settings.namespaces());
+    });
+  }
+
+  public EscalatorOperator start() {
+    operator.start();
+    return this;
+  }
+
+  public CheckScheduler checkScheduler() {
+    return scheduler;
+  }
+
+  @Override
+  public void close() {
+    operator.stop();
+    scheduler.close();
+    http.close();
+  }
+}

@@ -1,0 +1,48 @@
+package dev.escalator.operator;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.prometheus.client.exporter.HTTPServer;
+import io.prometheus.client.hotspot.DefaultExports;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs the operator against the cluster of the current kubeconfig or the in-cluster service account. */
+public final class Main {
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  private Main() {}
+
+  public static void main(String[] args) throws IOException, InterruptedException {
+    OperatorSettings settings;
+    try {
+      settings = OperatorSettings.fromEnvironment(System.getenv());
+    } catch (IllegalArgumentException e) {
+      System.err.println("escalator: invalid setting: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    KubernetesClient client = new KubernetesClientBuilder().build();
+    HTTPServer metrics = null;
+    if (settings.metricsPort() > 0) {
+      DefaultExports.initialize();
+      metrics = new HTTPServer.Builder().withInetSocketAddress(new InetSocketAddress(settings.metricsPort())).withDaemonThreads(true).build();
+      LOG.info("metrics on :{}/metrics", settings.metricsPort());
+    }
+    EscalatorOperator operator = new EscalatorOperator(client, settings, Clock.systemUTC()).start();
+    LOG.info("escalator started against {} (namespaces: {})", client.getMasterUrl(), settings.namespaces().isEmpty() ? "all" : settings.namespaces());
+    CountDownLatch stopped = new CountDownLatch(1);
+    HTTPServer metricsServer = metrics;
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      operator.close();
+      if (metricsServer != null) metricsServer.close();
+      client.close();
+      stopped.countDown();
+    }, "escalator-shutdown"));
+    stopped.await();
+  }
+}

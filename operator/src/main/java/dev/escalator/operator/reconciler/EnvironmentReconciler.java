@@ -1,0 +1,209 @@
+package dev.escalator.operator.reconciler;
+
+import dev.escalator.operator.action.ActionTypes;
+import dev.escalator.operator.api.Environment;
+import dev.escalator.operator.api.EnvironmentStatus;
+import dev.escalator.operator.check.CheckExpansion;
+import dev.escalator.operator.check.CheckScheduler;
+import dev.escalator.operator.check.CheckSpecException;
+import dev.escalator.operator.check.CheckVerdict;
+import dev.escalator.operator.ladder.Decision;
+import dev.escalator.operator.ladder.DomainEvent;
+import dev.escalator.operator.ladder.EnvironmentState;
+import dev.escalator.operator.ladder.EscalationMachine;
+import dev.escalator.operator.ladder.Failure;
+import dev.escalator.operator.ladder.Inputs;
+import dev.escalator.operator.ladder.Node;
+import dev.escalator.operator.ladder.Phase;
+import dev.escalator.operator.ladder.Plan;
+import dev.escalator.operator.ladder.Target;
+import dev.escalator.operator.spec.EnvironmentModel;
+import dev.escalator.operator.spec.InvalidSpecException;
+import dev.escalator.operator.spec.SpecProblem;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reconciles one Environment: a short pipeline of validate, observe (check verdicts), decide (the
+ * state machine), carry out (start/poll the current step's runs), record (status, Events), and
+ * reschedule at the next deadline. It never waits on a probe or an action.
+ */
+public class EnvironmentReconciler implements Reconciler<Environment>, Cleaner<Environment> {
+  private static final Logger LOG = LoggerFactory.getLogger(EnvironmentReconciler.class);
+  /** Decide/act rounds in one reconcile: enough to chain start -> report -> next step with zero quiescence. */
+  private static final int MAX_ROUNDS = 8;
+
+  private final CheckScheduler checks;
+  private final CheckExpansion expansion;
+  private final VerdictEventSource verdictEvents;
+  private final StepExecutor executor;
+  private final EventRecorder events;
+  private final Clock clock;
+  private final Duration pollInterval;
+
+  public EnvironmentReconciler(CheckScheduler checks, CheckExpansion expansion, VerdictEventSource verdictEvents, ActionTypes actions,
+      EventRecorder events, Clock clock, Duration pollInterval) {
+    this.checks = checks;
+    this.expansion = expansion;
+    this.verdictEvents = verdictEvents;
+    this.executor = new StepExecutor(actions);
+    this.events = events;
+    this.clock = clock;
+    this.pollInterval = pollInterval;
+  }
+
+  /** The event source the check scheduler reports verdict changes to. */
+  public static VerdictEventSource newVerdictEventSource() {
+    return new VerdictEventSource();
+  }
+
+  @Override
+  public List<EventSource<?, Environment>> prepareEventSources(EventSourceContext<Environment> context) {
+    return List.of(verdictEvents);
+  }
+
+  @Override
+  public UpdateControl<Environment> reconcile(Environment env, Context<Environment> context) {
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    String key = VerdictEventSource.key(env);
+    EnvironmentModel model;
+    List<Node> inventory;
+    try {
+      model = EnvironmentModel.from(env, expansion::validate);
+      inventory = model.staticInventory();
+      checks.sync(key, expansion.expand(model.name(), model.namespace(), model.checks(), inventory));
+    } catch (InvalidSpecException e) {
+      return invalid(env, key, e, now);
+    } catch (CheckSpecException e) {
+      return invalid(env, key, new InvalidSpecException(List.of(new SpecProblem(e.field(), e.problem()))), now);
+    }
+    List<CheckVerdict> verdicts = checks.verdicts(key);
+    List<Failure> failures = verdicts.stream()
+        .filter(v -> Boolean.FALSE.equals(v.healthy()))
+        .map(v -> new Failure(v.check(), v.target(), v.level()))
+        .toList();
+
+    EscalationMachine machine = new EscalationMachine(model.ladder(), model.policy());
+    EnvironmentState state = StateCodec.decode(env.getStatus(), now);
+    Inputs inputs = new Inputs(now, failures, inventory, model.dryRun(), annotationValues(env, Environment.APPROVE_ANNOTATION),
+        annotation(env, Environment.RESET_ANNOTATION), specChanged(env), Map.of());
+
+    List<DomainEvent> emitted = new ArrayList<>();
+    List<String> transientErrors = new ArrayList<>();
+    Set<Target> polled = new HashSet<>();
+    Decision decision = machine.decide(state, inputs);
+    emitted.addAll(decision.events());
+    for (int round = 0; round < MAX_ROUNDS; round++) {
+      StepExecutor.Outcome outcome = executor.execute(env, model, decision, inventory, polled);
+      transientErrors.addAll(outcome.transientErrors());
+      if (outcome.reports().isEmpty()) break;
+      decision = machine.decide(decision.state(), inputs.withReports(outcome.reports()));
+      emitted.addAll(decision.events());
+    }
+
+    Optional<Plan> proposed = model.dryRun() && !failures.isEmpty() ? machine.planner().plan(failures) : Optional.empty();
+    EnvironmentStatus status = StatusBuilder.build(env, model, decision.state(), verdicts, inventory, proposed, transientErrors, now);
+    emitted.forEach(e -> record(env, e));
+
+    Duration delay = nextReconcile(decision, transientErrors, now);
+    UpdateControl<Environment> control = unchanged(env.getStatus(), status) ? UpdateControl.noUpdate() : UpdateControl.patchStatus(statusOnly(env, status));
+    return delay == null ? control : control.rescheduleAfter(delay);
+  }
+
+  private UpdateControl<Environment> invalid(Environment env, String key, InvalidSpecException e, Instant now) {
+    // Stop probing a spec we cannot trust, and never act on it; what was recorded in status is kept.
+    checks.remove(key);
+    EnvironmentStatus status = StatusBuilder.invalid(env, e.problems(), now);
+    if (unchanged(env.getStatus(), status)) return UpdateControl.noUpdate();
+    boolean wasInvalid = env.getStatus() != null && "Invalid".equals(env.getStatus().phase);
+    if (!wasInvalid || !Objects.equals(validMessage(env.getStatus()), e.getMessage())) {
+      events.warning(env, "InvalidSpec", e.getMessage());
+    }
+    return UpdateControl.patchStatus(statusOnly(env, status));
+  }
+
+  private static String validMessage(EnvironmentStatus status) {
+    if (status == null || status.conditions == null) return null;
+    return status.conditions.stream().filter(c -> Conditions.VALID.equals(c.getType())).map(c -> c.getMessage()).findFirst().orElse(null);
+  }
+
+  @Override
+  public DeleteControl cleanup(Environment env, Context<Environment> context) {
+    checks.remove(VerdictEventSource.key(env));
+    return DeleteControl.defaultDelete();
+  }
+
+  private void record(Environment env, DomainEvent e) {
+    if (e.kind().warning()) events.warning(env, e.kind().reason(), e.message());
+    else events.normal(env, e.kind().reason(), e.message());
+  }
+
+  /** The earliest of: the machine's own deadline, the next poll of runs in flight, a retry after a transient error. */
+  private Duration nextReconcile(Decision decision, List<String> transientErrors, Instant now) {
+    Duration delay = decision.wakeAt().map(at -> Duration.between(now, at)).orElse(null);
+    boolean inFlight = decision.state().phase() == Phase.ESCALATING && !decision.runsToPoll().isEmpty();
+    if (inFlight || !transientErrors.isEmpty() || !decision.runsToStart().isEmpty()) delay = min(delay, pollInterval);
+    if (delay != null && delay.compareTo(Duration.ofMillis(50)) < 0) delay = Duration.ofMillis(50);
+    return delay;
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a == null || b.compareTo(a) < 0 ? b : a;
+  }
+
+  private static boolean specChanged(Environment env) {
+    EnvironmentStatus s = env.getStatus();
+    return s != null && s.observedGeneration != null && !s.observedGeneration.equals(env.getMetadata().getGeneration());
+  }
+
+  private static String annotation(Environment env, String name) {
+    Map<String, String> a = env.getMetadata().getAnnotations();
+    return a == null ? null : a.get(name);
+  }
+
+  /** Annotation values may list several, comma-separated. */
+  private static Set<String> annotationValues(Environment env, String name) {
+    String value = annotation(env, name);
+    if (value == null || value.isBlank()) return Set.of();
+    Set<String> out = new HashSet<>();
+    for (String v : value.split(",")) if (!v.isBlank()) out.add(v.trim());
+    return out;
+  }
+
+  /** Status compared as JSON: the model classes have no equals, and JSON is what would be written. */
+  private static boolean unchanged(EnvironmentStatus before, EnvironmentStatus after) {
+    return before != null && Serialization.asJson(before).equals(Serialization.asJson(after));
+  }
+
+  /** A fresh object carrying only what a status patch needs: no spec, no stale metadata. */
+  private static Environment statusOnly(Environment env, EnvironmentStatus status) {
+    Environment fresh = new Environment();
+    fresh.setMetadata(new ObjectMetaBuilder()
+        .withName(env.getMetadata().getName())
+        .withNamespace(env.getMetadata().getNamespace())
+        .build());
+    fresh.setStatus(status);
+    return fresh;
+  }
+
+}
