@@ -1,0 +1,42 @@
+# Escalator: the commands a newcomer needs. Every target finds a JDK 21+ by itself (hack/find-jdk.sh).
+SHELL := /bin/bash
+JAVA_HOME := $(shell hack/find-jdk.sh)
+export JAVA_HOME
+MVN ?= mvn
+MVN_FLAGS ?= -B -ntp
+CRD := environments.escalator.dev-v1.yml
+
+.PHONY: help test it demo run crds bench build clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-6s %s\n", $$1, $$2}'
+
+test: ## Unit, real-endpoint and mock-API tests (needs only a JDK 21+ and Maven)
+	$(MVN) $(MVN_FLAGS) verify
+
+it: ## Integration tests against real Prometheus and Alertmanager (installs them from Debian packages if missing)
+	eval "$$(hack/start-monitoring.sh | grep '^export ')" && \
+	  $(MVN) $(MVN_FLAGS) test -pl operator -am -Dgroups=integration -DexcludedGroups=none -Dsurefire.failIfNoSpecifiedTests=false
+
+demo: ## Run the operator on an in-process Kubernetes API against a local service it breaks and repairs
+	$(MVN) $(MVN_FLAGS) -q test-compile -pl operator -am -DskipTests
+	$(MVN) $(MVN_FLAGS) -q exec:java -pl operator -Dexec.mainClass=dev.escalator.operator.demo.Demo
+
+run: ## Run the operator against the cluster of the current kubeconfig
+	$(MVN) $(MVN_FLAGS) -q compile -pl operator -am
+	$(MVN) $(MVN_FLAGS) -q exec:java -pl operator -Dexec.mainClass=dev.escalator.operator.Main
+
+crds: ## Regenerate crds/ from the Java classes
+	$(MVN) $(MVN_FLAGS) -q process-classes -pl operator -am
+	cp operator/target/classes/META-INF/fabric8/$(CRD) crds/$(CRD)
+	@echo "crds/$(CRD) regenerated"
+
+bench: ## Benchmark probes and status writes; writes docs/benchmarks.md
+	$(MVN) $(MVN_FLAGS) -q test-compile -pl operator -am -DskipTests
+	$(MVN) $(MVN_FLAGS) -q exec:java -pl operator -Dexec.mainClass=dev.escalator.operator.bench.Benchmark -Dexec.args="docs/benchmarks.md"
+
+build: ## Build the operator jar
+	$(MVN) $(MVN_FLAGS) package -DskipTests
+
+clean:
+	$(MVN) $(MVN_FLAGS) -q clean
