@@ -9,7 +9,9 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.escalator.operator.api.CheckSpec;
 import dev.escalator.operator.ladder.Node;
 import dev.escalator.operator.ladder.Scope;
+import dev.escalator.operator.ladder.CamelCase;
 import dev.escalator.operator.ladder.Target;
+import dev.escalator.operator.spec.EnvironmentModel;
 import dev.escalator.operator.spec.SpecProblem;
 import dev.escalator.operator.template.Template;
 import java.time.Duration;
@@ -39,10 +41,7 @@ public final class CheckExpansion {
   public static final String NODE_ADDRESS = "node.address";
   public static final String NODE_TIER = "node.tier";
 
-  private static final Map<Scope, Set<String>> VARIABLES = Map.of(
-      Scope.ENVIRONMENT, Set.of(ENVIRONMENT, NAMESPACE),
-      Scope.TIER, Set.of(ENVIRONMENT, NAMESPACE, TIER),
-      Scope.NODE, Set.of(ENVIRONMENT, NAMESPACE, TIER, NODE_NAME, NODE_ADDRESS, NODE_TIER));
+  private static final Set<String> BASE_VARIABLES = Set.of(ENVIRONMENT, NAMESPACE);
 
   private static final Pattern PLAIN_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
@@ -55,7 +54,7 @@ public final class CheckExpansion {
 
   /** The template variables a check of this scope can use. */
   public static Set<String> variablesAt(Scope scope) {
-    return new TreeSet<>(VARIABLES.get(scope));
+    return new TreeSet<>(EnvironmentModel.variablesAt(scope, BASE_VARIABLES));
   }
 
   /**
@@ -106,11 +105,11 @@ public final class CheckExpansion {
         continue;
       }
       Scope scope = scopeOf(check);
-      Set<String> available = VARIABLES.get(scope);
+      Set<String> available = variablesAt(scope);
       strings(json.valueToTree(bound.spec()), path + "." + bound.type().name(), (field, text) -> {
         for (String variable : Template.variables(text)) {
           if (available.contains(variable)) continue;
-          boolean known = VARIABLES.get(Scope.NODE).contains(variable);
+          boolean known = variablesAt(Scope.NODE).contains(variable);
           problems.add(new SpecProblem(field, known
               ? "${" + variable + "} is not available in a " + scopeName(scope) + "-scoped check (available: "
                   + placeholders(available) + ")"
@@ -140,20 +139,11 @@ public final class CheckExpansion {
   }
 
   private static Scope scopeOf(CheckSpec check) {
-    if (check.scope == null) return Scope.ENVIRONMENT;
-    return switch (check.scope) {
-      case Environment -> Scope.ENVIRONMENT;
-      case Tier -> Scope.TIER;
-      case Node -> Scope.NODE;
-    };
+    return check.scope == null ? Scope.ENVIRONMENT : EnvironmentModel.scope(check.scope);
   }
 
   private static String scopeName(Scope scope) {
-    return switch (scope) {
-      case ENVIRONMENT -> "Environment";
-      case TIER -> "Tier";
-      case NODE -> "Node";
-    };
+    return CamelCase.of(scope);
   }
 
   private static Map<String, String> variables(String environment, String namespace, Target target, List<Node> inventory) {

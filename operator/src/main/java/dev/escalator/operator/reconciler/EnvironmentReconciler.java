@@ -121,7 +121,8 @@ public class EnvironmentReconciler implements Reconciler<Environment>, Cleaner<E
       emitted.addAll(decision.events());
     }
 
-    Optional<Plan> proposed = model.dryRun() && !failures.isEmpty() ? machine.planner().plan(failures) : Optional.empty();
+    // Shown once the machine announced it (quiescence elapsed); its summary is what the machine compares to announce once.
+    Optional<Plan> proposed = model.dryRun() && decision.state().proposed() != null ? machine.planner().plan(failures) : Optional.empty();
     EnvironmentStatus status = StatusBuilder.build(env, model, decision.state(), verdicts, inventory, proposed, transientErrors, now);
     emitted.forEach(e -> record(env, e));
 

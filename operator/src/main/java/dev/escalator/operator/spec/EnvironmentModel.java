@@ -188,7 +188,7 @@ public record EnvironmentModel(
     };
   }
 
-  /** Template variables available to a check or an action at a scope. */
+  /** Template variables available at a scope to a check or an action: {@code base} plus the target's tier and node. */
   public static Set<String> variablesAt(Scope scope, Set<String> base) {
     Set<String> vars = new HashSet<>(base);
     if (scope == Scope.TIER || scope == Scope.NODE) vars.add("tier");

@@ -84,15 +84,7 @@ public final class Benchmark {
     });
     http.start();
     ServerSocket tcp = new ServerSocket(0, 4096, InetAddress.getLoopbackAddress());
-    Thread acceptor = Thread.ofVirtual().start(() -> {
-      while (!tcp.isClosed()) {
-        try (Socket s = tcp.accept()) {
-          // accepted and closed: the TCP probe only needs the connect to succeed
-        } catch (IOException e) {
-          return;
-        }
-      }
-    });
+    Thread acceptor = acceptAndClose(tcp);
     String url = "http://127.0.0.1:" + http.getAddress().getPort() + "/healthz";
 
     CheckTypes types = CheckTypes.standard(null);
@@ -129,15 +121,7 @@ public final class Benchmark {
   /** The whole operator, N healthy environments x 10 TCP checks (period 10 s): status writes after they settled. */
   static WriteResult healthyStatusWrites(int environments, Duration window) throws Exception {
     ServerSocket tcp = new ServerSocket(0, 4096, InetAddress.getLoopbackAddress());
-    Thread acceptor = Thread.ofVirtual().start(() -> {
-      while (!tcp.isClosed()) {
-        try (Socket s = tcp.accept()) {
-          // accept and close
-        } catch (IOException e) {
-          return;
-        }
-      }
-    });
+    Thread acceptor = acceptAndClose(tcp);
     try (InProcessKubernetes kube = new InProcessKubernetes()) {
       KubernetesClient client = kube.client();
       Instant start = Instant.now();
@@ -169,6 +153,19 @@ public final class Benchmark {
       tcp.close();
       acceptor.join(1000);
     }
+  }
+
+  /** A TCP listener that accepts and closes: the TCP probe only needs the connect to succeed. */
+  private static Thread acceptAndClose(ServerSocket tcp) {
+    return Thread.ofVirtual().start(() -> {
+      while (!tcp.isClosed()) {
+        try (Socket s = tcp.accept()) {
+          // accepted; closing is the answer
+        } catch (IOException e) {
+          return;
+        }
+      }
+    });
   }
 
   private static long healthy(KubernetesClient client) {

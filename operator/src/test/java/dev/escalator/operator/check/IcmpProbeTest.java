@@ -2,6 +2,7 @@ package dev.escalator.operator.check;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.escalator.operator.api.IcmpProbeSpec;
 import dev.escalator.operator.check.ProbeResult.Outcome;
@@ -12,7 +13,11 @@ import java.time.Duration;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
-/** Real ICMP echoes through the iputils ping binary, which the build machine must have. */
+/**
+ * Real ICMP echoes through the iputils ping binary. CI installs it (.ci/run) and never skips
+ * these; on a developer machine without ping they are skipped with a message saying what to
+ * install, so that `make test` needs only a JDK and Maven.
+ */
 class IcmpProbeTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(2);
   private final IcmpProbe probe = new IcmpProbe();
@@ -26,10 +31,9 @@ class IcmpProbeTest {
   private static void requirePing() {
     boolean onPath = Arrays.stream(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
         .anyMatch(dir -> Files.isExecutable(Path.of(dir, "ping")));
-    if (!onPath) {
-      fail("the ping binary is not on PATH: install iputils-ping (apt-get install -y iputils-ping) to run the"
-          + " ICMP probe tests; they are not skipped on purpose");
-    }
+    String why = "the ping binary is not on PATH: install iputils-ping (apt-get install -y iputils-ping) to run the ICMP probe tests";
+    if (!onPath && "true".equals(System.getenv("CI"))) fail(why + "; CI must not skip them");
+    assumeTrue(onPath, why);
   }
 
   @Test

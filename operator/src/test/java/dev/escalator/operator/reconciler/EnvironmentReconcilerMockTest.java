@@ -7,6 +7,7 @@ import dev.escalator.operator.EscalatorOperator;
 import dev.escalator.operator.OperatorSettings;
 import dev.escalator.operator.api.Environment;
 import dev.escalator.operator.api.EnvironmentStatus;
+import dev.escalator.operator.api.Mode;
 import dev.escalator.operator.demo.DemoEnvironments;
 import dev.escalator.operator.demo.DemoService;
 import dev.escalator.operator.demo.InProcessKubernetes;
@@ -190,5 +191,69 @@ class EnvironmentReconcilerMockTest {
     assertThat(service.deploys()).isZero();
     assertThat(client.batch().v1().jobs().inNamespace(NS).list().getItems()).isEmpty();
     assertThat(eventReasons()).filteredOn("InvalidSpec"::equals).hasSize(1);
+  }
+
+  @Test
+  void observeModeShowsThePlanInStatusAndAnEventAndTakesNoAction() {
+    Environment shop = DemoEnvironments.shop(NS, "shop", service.baseUrl());
+    shop.getSpec().mode = Mode.Observe;
+    operator = startOperator();
+    client.resources(Environment.class).inNamespace(NS).resource(shop).create();
+    await().atMost(TIMEOUT).until(() -> status() != null && "Healthy".equals(status().phase));
+
+    service.breakService();
+    await().atMost(TIMEOUT).untilAsserted(() -> {
+      EnvironmentStatus s = status();
+      assertThat(s.phase).isEqualTo("Observing");
+      assertThat(s.proposedPlan).isNotNull();
+      assertThat(s.proposedPlan.summary).isEqualTo("restart[all] -> redeploy[all]");
+      assertThat(eventReasons()).contains("WouldEscalate");
+      assertThat(condition(s, "Acting")).isEqualTo("False");
+    });
+    await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> status().escalation == null);
+    assertThat(service.deploys()).isZero();
+    assertThat(restartedBy()).isNull();
+    assertThat(eventReasons()).filteredOn("WouldEscalate"::equals).as("announced once per distinct plan").hasSize(1);
+  }
+
+  @Test
+  void levelThatRequiresApprovalWaitsForTheAnnotationNamingItsEscalation() {
+    Environment shop = DemoEnvironments.shop(NS, "shop", service.baseUrl());
+    shop.getSpec().ladder.get(1).requiresApproval = true; // restart
+    operator = startOperator();
+    client.resources(Environment.class).inNamespace(NS).resource(shop).create();
+    await().atMost(TIMEOUT).until(() -> status() != null && "Healthy".equals(status().phase));
+
+    service.breakService();
+    await().atMost(TIMEOUT).untilAsserted(() -> {
+      EnvironmentStatus s = status();
+      assertThat(s.phase).isEqualTo("PendingApproval");
+      assertThat(s.escalation.id).isEqualTo("e1");
+      assertThat(eventReasons()).contains("ApprovalRequired");
+    });
+    annotate(Environment.APPROVE_ANNOTATION, "e99");
+    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> "PendingApproval".equals(status().phase));
+    assertThat(restartedBy()).as("another escalation's approval does not count").isNull();
+
+    annotate(Environment.APPROVE_ANNOTATION, "e1");
+    await().atMost(TIMEOUT).untilAsserted(() -> {
+      EnvironmentStatus s = status();
+      assertThat(s.history).isNotEmpty();
+      assertThat(s.history.get(0).outcome).isEqualTo("Converged");
+    });
+    assertThat(restartedBy()).isNotNull();
+  }
+
+  private void annotate(String key, String value) {
+    client.resources(Environment.class).inNamespace(NS).withName("shop").edit(e -> {
+      if (e.getMetadata().getAnnotations() == null) e.getMetadata().setAnnotations(new java.util.HashMap<>());
+      e.getMetadata().getAnnotations().put(key, value);
+      return e;
+    });
+  }
+
+  private String restartedBy() {
+    Map<String, String> a = client.apps().deployments().inNamespace(NS).withName("shop").get().getSpec().getTemplate().getMetadata().getAnnotations();
+    return a == null ? null : a.get("escalator.dev/restartedBy");
   }
 }
