@@ -37,7 +37,9 @@ public final class EscalatorOperator implements AutoCloseable {
     this.operator = new Operator(o -> {
       o.withKubernetesClient(client)
           .withCloseClientOnStop(false)
-          // JSON merge patch for status: what the mock-API tests exercise is what runs in clusters.
+          // Status is patched without server-side apply (JOSDK computes a JSON Patch against the cached
+          // object, on the status subresource): the in-process API the tests use has no SSA, and what
+          // the tests exercise is what runs in clusters. A plain merge patch would leave removed keys.
           .withUseSSAToPatchPrimaryResource(false)
           .withStopOnInformerErrorDuringStartup(true);
       if (settings.leaderElection()) {

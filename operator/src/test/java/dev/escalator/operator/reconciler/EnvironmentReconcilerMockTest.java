@@ -116,6 +116,8 @@ class EnvironmentReconcilerMockTest {
       assertThat(s.phase).isEqualTo("Healthy");
     });
     EnvironmentStatus s = status();
+    assertThat(s.escalation).as("the finished escalation is removed from status, not left behind by the patch").isNull();
+    assertThat(s.level).isNull();
     // health failed (restart, level 2) and smoke (redeploy, level 3): plan = restart then redeploy; reprovision never runs.
     assertThat(s.history.get(0).steps).containsExactly("restart:Succeeded", "redeploy:Succeeded");
     assertThat(s.history.get(0).startLevel).isEqualTo("restart");
