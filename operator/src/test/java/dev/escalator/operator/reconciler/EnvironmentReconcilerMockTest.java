@@ -63,6 +63,13 @@ class EnvironmentReconcilerMockTest {
     return new EscalatorOperator(client, settings, Clock.systemUTC()).start();
   }
 
+  /** Starts the operator, creates the Environment and waits until its checks pass. */
+  private void startHealthy(Environment environment) {
+    operator = startOperator();
+    client.resources(Environment.class).inNamespace(NS).resource(environment).create();
+    await().atMost(TIMEOUT).until(() -> status() != null && "Healthy".equals(status().phase));
+  }
+
   private Environment env() {
     return client.resources(Environment.class).inNamespace(NS).withName("shop").get();
   }
@@ -103,9 +110,7 @@ class EnvironmentReconcilerMockTest {
 
   @Test
   void failingCheckRunsThePlannedLevelsInOrderAndConverges() {
-    operator = startOperator();
-    client.resources(Environment.class).inNamespace(NS).resource(DemoEnvironments.shop(NS, "shop", service.baseUrl())).create();
-    await().atMost(TIMEOUT).until(() -> status() != null && "Healthy".equals(status().phase));
+    startHealthy(DemoEnvironments.shop(NS, "shop", service.baseUrl()));
 
     service.breakService();
 
@@ -141,9 +146,7 @@ class EnvironmentReconcilerMockTest {
     Environment shop = DemoEnvironments.shop(NS, "shop", service.baseUrl());
     shop.getSpec().checks.get(0).escalatesTo = "reprovision";
     controllers.jobOutcome(job -> SimulatedControllers.JobOutcome.HOLD);
-    operator = startOperator();
-    client.resources(Environment.class).inNamespace(NS).resource(shop).create();
-    await().atMost(TIMEOUT).until(() -> status() != null && "Healthy".equals(status().phase));
+    startHealthy(shop);
 
     service.breakService();
     await().atMost(TIMEOUT).untilAsserted(() -> {
@@ -199,9 +202,7 @@ class EnvironmentReconcilerMockTest {
   void observeModeShowsThePlanInStatusAndAnEventAndTakesNoAction() {
     Environment shop = DemoEnvironments.shop(NS, "shop", service.baseUrl());
     shop.getSpec().mode = Mode.Observe;
-    operator = startOperator();
-    client.resources(Environment.class).inNamespace(NS).resource(shop).create();
-    await().atMost(TIMEOUT).until(() -> status() != null && "Healthy".equals(status().phase));
+    startHealthy(shop);
 
     service.breakService();
     await().atMost(TIMEOUT).untilAsserted(() -> {
@@ -222,9 +223,7 @@ class EnvironmentReconcilerMockTest {
   void levelThatRequiresApprovalWaitsForTheAnnotationNamingItsEscalation() {
     Environment shop = DemoEnvironments.shop(NS, "shop", service.baseUrl());
     shop.getSpec().ladder.get(1).requiresApproval = true; // restart
-    operator = startOperator();
-    client.resources(Environment.class).inNamespace(NS).resource(shop).create();
-    await().atMost(TIMEOUT).until(() -> status() != null && "Healthy".equals(status().phase));
+    startHealthy(shop);
 
     service.breakService();
     await().atMost(TIMEOUT).untilAsserted(() -> {
