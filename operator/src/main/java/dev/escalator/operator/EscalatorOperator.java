@@ -4,6 +4,8 @@ import dev.escalator.operator.action.ActionTypes;
 import dev.escalator.operator.check.CheckExpansion;
 import dev.escalator.operator.check.CheckScheduler;
 import dev.escalator.operator.check.CheckTypes;
+import dev.escalator.operator.metrics.EscalatorMetrics;
+import io.prometheus.client.CollectorRegistry;
 import dev.escalator.operator.reconciler.EnvironmentReconciler;
 import dev.escalator.operator.reconciler.EventRecorder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -22,18 +24,27 @@ public final class EscalatorOperator implements AutoCloseable {
   private final Operator operator;
   private final CheckScheduler scheduler;
   private final HttpClient http;
+  private final EscalatorMetrics metrics;
 
+  /** With metrics in a registry of its own (tests, the demo). */
   public EscalatorOperator(KubernetesClient client, OperatorSettings settings, Clock clock) {
-    this(client, settings, clock, CheckScheduler.Options.defaults().withClock(clock).withMaxConcurrentProbes(settings.maxConcurrentProbes()));
+    this(client, settings, clock, new CollectorRegistry());
   }
 
-  public EscalatorOperator(KubernetesClient client, OperatorSettings settings, Clock clock, CheckScheduler.Options checkOptions) {
+  public EscalatorOperator(KubernetesClient client, OperatorSettings settings, Clock clock, CollectorRegistry registry) {
+    this(client, settings, clock, CheckScheduler.Options.defaults().withClock(clock).withMaxConcurrentProbes(settings.maxConcurrentProbes()), registry);
+  }
+
+  public EscalatorOperator(KubernetesClient client, OperatorSettings settings, Clock clock, CheckScheduler.Options checkOptions,
+      CollectorRegistry registry) {
     this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NEVER).build();
     CheckTypes checkTypes = CheckTypes.standard(client);
+    this.metrics = new EscalatorMetrics(registry);
     var verdictEvents = EnvironmentReconciler.newVerdictEventSource();
     this.scheduler = new CheckScheduler(checkTypes, verdictEvents, checkOptions);
     EnvironmentReconciler reconciler = new EnvironmentReconciler(scheduler, new CheckExpansion(checkTypes), verdictEvents,
-        ActionTypes.kubernetes(client, http, clock), new EventRecorder(client, clock), clock, settings.actionPollInterval());
+        ActionTypes.kubernetes(client, http, clock), new EventRecorder(client, clock), clock, settings.actionPollInterval(),
+        metrics);
     this.operator = new Operator(o -> {
       o.withKubernetesClient(client)
           .withCloseClientOnStop(false)
@@ -61,6 +72,11 @@ public final class EscalatorOperator implements AutoCloseable {
     return this;
   }
 
+  /** Started, and every informer and event source healthy: what /readyz reports. */
+  public boolean isReady() {
+    return operator.getRuntimeInfo().isStarted() && operator.getRuntimeInfo().allEventSourcesAreHealthy();
+  }
+
   public CheckScheduler checkScheduler() {
     return scheduler;
   }
@@ -70,5 +86,6 @@ public final class EscalatorOperator implements AutoCloseable {
     operator.stop();
     scheduler.close();
     http.close();
+    metrics.close();
   }
 }

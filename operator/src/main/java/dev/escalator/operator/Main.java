@@ -2,7 +2,8 @@ package dev.escalator.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.prometheus.client.exporter.HTTPServer;
+import dev.escalator.operator.metrics.OperatorHttpServer;
+import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.hotspot.DefaultExports;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -27,16 +28,18 @@ public final class Main {
       return;
     }
     KubernetesClient client = new KubernetesClientBuilder().build();
-    HTTPServer metrics = null;
+    CollectorRegistry registry = CollectorRegistry.defaultRegistry;
+    DefaultExports.register(registry);
+    EscalatorOperator operator = new EscalatorOperator(client, settings, Clock.systemUTC(), registry);
+    OperatorHttpServer metrics = null;
     if (settings.metricsPort() > 0) {
-      DefaultExports.initialize();
-      metrics = new HTTPServer.Builder().withInetSocketAddress(new InetSocketAddress(settings.metricsPort())).withDaemonThreads(true).build();
-      LOG.info("metrics on :{}/metrics", settings.metricsPort());
+      metrics = new OperatorHttpServer(new InetSocketAddress(settings.metricsPort()), registry, operator::isReady);
+      LOG.info("/metrics, /healthz and /readyz on :{}", settings.metricsPort());
     }
-    EscalatorOperator operator = new EscalatorOperator(client, settings, Clock.systemUTC()).start();
+    operator.start();
     LOG.info("escalator started against {} (namespaces: {})", client.getMasterUrl(), settings.namespaces().isEmpty() ? "all" : settings.namespaces());
     CountDownLatch stopped = new CountDownLatch(1);
-    HTTPServer metricsServer = metrics;
+    OperatorHttpServer metricsServer = metrics;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       operator.close();
       if (metricsServer != null) metricsServer.close();

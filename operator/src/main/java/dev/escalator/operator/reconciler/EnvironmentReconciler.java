@@ -17,6 +17,7 @@ import dev.escalator.operator.ladder.Node;
 import dev.escalator.operator.ladder.Phase;
 import dev.escalator.operator.ladder.Plan;
 import dev.escalator.operator.ladder.Target;
+import dev.escalator.operator.metrics.EscalatorMetrics;
 import dev.escalator.operator.spec.EnvironmentModel;
 import dev.escalator.operator.spec.InvalidSpecException;
 import dev.escalator.operator.spec.SpecProblem;
@@ -60,13 +61,15 @@ public class EnvironmentReconciler implements Reconciler<Environment>, Cleaner<E
   private final EventRecorder events;
   private final Clock clock;
   private final Duration pollInterval;
+  private final EscalatorMetrics metrics;
 
   public EnvironmentReconciler(CheckScheduler checks, CheckExpansion expansion, VerdictEventSource verdictEvents, ActionTypes actions,
-      EventRecorder events, Clock clock, Duration pollInterval) {
+      EventRecorder events, Clock clock, Duration pollInterval, EscalatorMetrics metrics) {
     this.checks = checks;
     this.expansion = expansion;
     this.verdictEvents = verdictEvents;
-    this.executor = new StepExecutor(actions);
+    this.executor = new StepExecutor(actions, metrics);
+    this.metrics = metrics;
     this.events = events;
     this.clock = clock;
     this.pollInterval = pollInterval;
@@ -125,6 +128,7 @@ public class EnvironmentReconciler implements Reconciler<Environment>, Cleaner<E
     Optional<Plan> proposed = model.dryRun() && decision.state().proposed() != null ? machine.planner().plan(failures) : Optional.empty();
     EnvironmentStatus status = StatusBuilder.build(env, model, decision.state(), verdicts, inventory, proposed, transientErrors, now);
     emitted.forEach(e -> record(env, e));
+    metrics.environment(model.namespace(), model.name(), status.phase, verdicts);
 
     Duration delay = nextReconcile(decision, transientErrors, now);
     UpdateControl<Environment> control = unchanged(env.getStatus(), status) ? UpdateControl.noUpdate() : UpdateControl.patchStatus(statusOnly(env, status));
@@ -134,6 +138,7 @@ public class EnvironmentReconciler implements Reconciler<Environment>, Cleaner<E
   private UpdateControl<Environment> invalid(Environment env, String key, InvalidSpecException e, Instant now) {
     // Stop probing a spec we cannot trust, and never act on it; what was recorded in status is kept.
     checks.remove(key);
+    metrics.environment(env.getMetadata().getNamespace(), env.getMetadata().getName(), "Invalid", List.of());
     EnvironmentStatus status = StatusBuilder.invalid(env, e.problems(), now);
     if (unchanged(env.getStatus(), status)) return UpdateControl.noUpdate();
     boolean wasInvalid = env.getStatus() != null && "Invalid".equals(env.getStatus().phase);
@@ -151,10 +156,12 @@ public class EnvironmentReconciler implements Reconciler<Environment>, Cleaner<E
   @Override
   public DeleteControl cleanup(Environment env, Context<Environment> context) {
     checks.remove(VerdictEventSource.key(env));
+    metrics.forget(env.getMetadata().getNamespace(), env.getMetadata().getName());
     return DeleteControl.defaultDelete();
   }
 
   private void record(Environment env, DomainEvent e) {
+    metrics.event(env.getMetadata().getNamespace(), env.getMetadata().getName(), e);
     if (e.kind().warning()) events.warning(env, e.kind().reason(), e.message());
     else events.normal(env, e.kind().reason(), e.message());
   }

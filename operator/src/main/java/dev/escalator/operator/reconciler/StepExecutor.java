@@ -13,6 +13,7 @@ import dev.escalator.operator.ladder.Run;
 import dev.escalator.operator.ladder.RunReport;
 import dev.escalator.operator.ladder.RunState;
 import dev.escalator.operator.ladder.Target;
+import dev.escalator.operator.metrics.EscalatorMetrics;
 import dev.escalator.operator.spec.EnvironmentModel;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,9 +32,11 @@ final class StepExecutor {
   private static final Logger LOG = LoggerFactory.getLogger(StepExecutor.class);
 
   private final ActionTypes actions;
+  private final EscalatorMetrics metrics;
 
-  StepExecutor(ActionTypes actions) {
+  StepExecutor(ActionTypes actions, EscalatorMetrics metrics) {
     this.actions = actions;
+    this.metrics = metrics;
   }
 
   /** Reports and transient errors of one pass. */
@@ -54,10 +57,13 @@ final class StepExecutor {
       try {
         String handle = action.start(request);
         reports.put(run.target(), new RunReport(run.target(), RunState.RUNNING, handle, "started"));
+        metrics.action(action.typeName(), "started");
       } catch (ActionFailedException ex) {
         reports.put(run.target(), new RunReport(run.target(), RunState.FAILED, null, ex.getMessage()));
+        metrics.action(action.typeName(), "failed");
       } catch (RuntimeException ex) {
         errors.add(transient_(level, run.target(), "start", ex));
+        metrics.action(action.typeName(), "error");
       }
     }
     for (Run run : toPoll) {
@@ -70,13 +76,16 @@ final class StepExecutor {
           case SUCCEEDED -> RunState.SUCCEEDED;
           case FAILED -> RunState.FAILED;
         };
+        if (state != RunState.RUNNING) metrics.action(action.typeName(), state == RunState.SUCCEEDED ? "succeeded" : "failed");
         if (state != RunState.RUNNING || poll.replaces(run.handle()) || !poll.message().equals(run.message())) {
           reports.put(run.target(), new RunReport(run.target(), state, poll.handle(), poll.message()));
         }
       } catch (ActionFailedException ex) {
         reports.put(run.target(), new RunReport(run.target(), RunState.FAILED, run.handle(), ex.getMessage()));
+        metrics.action(action.typeName(), "failed");
       } catch (RuntimeException ex) {
         errors.add(transient_(level, run.target(), "poll", ex));
+        metrics.action(action.typeName(), "error");
       }
     }
     return new Outcome(reports, errors);

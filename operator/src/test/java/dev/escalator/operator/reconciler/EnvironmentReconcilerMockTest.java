@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.prometheus.client.CollectorRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
@@ -40,6 +41,7 @@ class EnvironmentReconcilerMockTest {
   private SimulatedControllers controllers;
   private EscalatorOperator operator;
   private final List<String> log = new CopyOnWriteArrayList<>();
+  private final CollectorRegistry registry = new CollectorRegistry();
 
   @BeforeEach
   void setUp() throws Exception {
@@ -60,7 +62,7 @@ class EnvironmentReconcilerMockTest {
 
   private EscalatorOperator startOperator() {
     OperatorSettings settings = OperatorSettings.defaults().withActionPollInterval(Duration.ofMillis(200)).withMetricsPort(0);
-    return new EscalatorOperator(client, settings, Clock.systemUTC()).start();
+    return new EscalatorOperator(client, settings, Clock.systemUTC(), registry).start();
   }
 
   /** Starts the operator, creates the Environment and waits until its checks pass. */
@@ -132,6 +134,12 @@ class EnvironmentReconcilerMockTest {
         .getSpec().getTemplate().getMetadata().getAnnotations();
     assertThat(annotations).containsKey("escalator.dev/restartedBy");
     assertThat(service.deploys()).isEqualTo(1);
+    assertThat(registry.getSampleValue("escalator_escalations_total", new String[] {"namespace", "environment", "outcome"},
+        new String[] {NS, "shop", "Converged"})).isEqualTo(1.0);
+    assertThat(registry.getSampleValue("escalator_actions_total", new String[] {"type", "outcome"}, new String[] {"rolloutRestart", "succeeded"}))
+        .isEqualTo(1.0);
+    assertThat(registry.getSampleValue("escalator_environment_phase", new String[] {"namespace", "environment", "phase"},
+        new String[] {NS, "shop", "Healthy"})).isEqualTo(1.0);
 
     List<String> reasons = eventReasons();
     assertThat(reasons).containsSubsequence("QuiescenceStarted", "EscalationStarted", "StepStarted", "StepSucceeded", "StepStarted", "StepSucceeded", "Converged");
