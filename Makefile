@@ -14,8 +14,10 @@ help: ## List the targets
 test: ## Unit, real-endpoint and mock-API tests (needs only a JDK 21+ and Maven)
 	$(MVN) $(MVN_FLAGS) verify
 
-it: ## Integration tests against real Prometheus and Alertmanager (installs them from Debian packages if missing)
+it: ## Alert-rule tests (promtool) and integration tests against real Prometheus and Alertmanager (installed from Debian packages if missing)
 	eval "$$(hack/start-monitoring.sh | grep '^export ')" && \
+	  promtool check rules monitoring/escalator-rules.yml && \
+	  (cd monitoring && promtool test rules escalator-rules.test.yml) && \
 	  $(MVN) $(MVN_FLAGS) test -pl operator -am -Dgroups=integration -DexcludedGroups=none -Dsurefire.failIfNoSpecifiedTests=false
 
 demo: ## Run the operator on an in-process Kubernetes API against a local service it breaks and repairs
