@@ -31,7 +31,8 @@ run: ## Run the operator against the cluster of the current kubeconfig
 crds: ## Regenerate crds/ from the Java classes
 	$(MVN) $(MVN_FLAGS) -q process-classes -pl operator -am
 	cp operator/target/classes/META-INF/fabric8/$(CRD) crds/$(CRD)
-	@echo "crds/$(CRD) regenerated"
+	cp crds/$(CRD) helm/escalator/crds/$(CRD)
+	@echo "crds/$(CRD) and the Helm chart's copy regenerated"
 
 bench: ## Benchmark probes and status writes; writes docs/benchmarks.md
 	$(MVN) $(MVN_FLAGS) -q test-compile -pl operator -am -DskipTests

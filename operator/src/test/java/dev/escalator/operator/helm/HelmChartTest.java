@@ -1,0 +1,286 @@
+package dev.escalator.operator.helm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import com.marcnuri.helm.TemplateCommand;
+import io.fabric8.kubernetes.api.model.Capabilities;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Helm chart in {@code helm/escalator}: it lints, renders, and grants the operator exactly the
+ * API access it uses. Paths are relative to the operator module (surefire's working directory).
+ */
+class HelmChartTest {
+  private static final Path CHART = Path.of("../helm/escalator");
+  private static final Path CRD = Path.of("../crds/environments.escalator.dev-v1.yml");
+  private static final String RELEASE = "escalator";
+  private static final String NAMESPACE = "escalator-system";
+  /** Helm's offline default (v1.20) is older than the chart's kubeVersion floor. */
+  private static final String KUBE_VERSION = "v1.30.0";
+
+  /** One ClusterRole rule in comparable form: group, resource, sorted verbs. */
+  private record Grant(String apiGroup, String resource, List<String> verbs) {
+    static Grant of(String apiGroup, String resource, String... verbs) {
+      return new Grant(apiGroup, resource, Stream.of(verbs).sorted().toList());
+    }
+  }
+
+  /** Everything the operator calls, and nothing more. */
+  private static final List<Grant> EXPECTED_GRANTS = List.of(
+      Grant.of("escalator.dev", "environments", "get", "list", "watch", "patch", "update"),
+      Grant.of("escalator.dev", "environments/status", "get", "patch", "update"),
+      Grant.of("escalator.dev", "environments/finalizers", "update"),
+      Grant.of("", "events", "create", "patch"),
+      Grant.of("", "secrets", "get"),
+      Grant.of("apps", "deployments", "get", "list", "watch", "patch"),
+      Grant.of("apps", "statefulsets", "get", "list", "watch", "patch"),
+      Grant.of("apps", "daemonsets", "get", "list", "watch", "patch"),
+      Grant.of("batch", "jobs", "get", "list", "watch", "create"),
+      Grant.of("coordination.k8s.io", "leases", "get", "create", "update"));
+
+  @Test
+  void chartLintsWithoutFailures() {
+    LintResult result = new Helm(CHART).lint().strict().call();
+
+    assertThat(result.isFailed()).as("lint messages: %s", result.getMessages()).isFalse();
+  }
+
+  @Test
+  void rendersTheExpectedKinds() {
+    assertThat(render(t -> t).stream().map(d -> d.path("kind").asText()))
+        .contains("ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Deployment", "Service")
+        .doesNotContain("ServiceMonitor");
+  }
+
+  @Test
+  void clusterRoleGrantsExactlyWhatTheOperatorUses() {
+    ClusterRole role = single(render(t -> t), "ClusterRole", ClusterRole.class);
+
+    List<Grant> grants = new ArrayList<>();
+    for (PolicyRule rule : role.getRules()) {
+      assertThat(rule.getVerbs()).doesNotContain("*");
+      assertThat(rule.getResources()).doesNotContain("*").noneMatch(r -> r.endsWith("/*"));
+      assertThat(rule.getApiGroups()).doesNotContain("*");
+      assertThat(rule.getNonResourceURLs()).isNullOrEmpty();
+      assertThat(rule.getResourceNames()).isNullOrEmpty();
+      for (String group : rule.getApiGroups()) {
+        for (String resource : rule.getResources()) {
+          grants.add(new Grant(group, resource, rule.getVerbs().stream().sorted().toList()));
+        }
+      }
+    }
+    assertThat(grants).containsExactlyInAnyOrderElementsOf(EXPECTED_GRANTS);
+  }
+
+  @Test
+  void clusterRoleBindingBindsTheServiceAccount() {
+    List<JsonNode> docs = render(t -> t);
+    ClusterRoleBinding binding = single(docs, "ClusterRoleBinding", ClusterRoleBinding.class);
+    ClusterRole role = single(docs, "ClusterRole", ClusterRole.class);
+    Deployment deployment = single(docs, "Deployment", Deployment.class);
+
+    assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
+    assertThat(binding.getSubjects()).singleElement().satisfies(s -> {
+      assertThat(s.getKind()).isEqualTo("ServiceAccount");
+      assertThat(s.getName()).isEqualTo(deployment.getSpec().getTemplate().getSpec().getServiceAccountName());
+      assertThat(s.getNamespace()).isEqualTo(NAMESPACE);
+    });
+  }
+
+  @Test
+  void deploymentIsHardened() {
+    Deployment deployment = single(render(t -> t), "Deployment", Deployment.class);
+    Container container = operatorContainer(deployment);
+    SecurityContext sc = container.getSecurityContext();
+
+    assertThat(sc.getRunAsNonRoot()).isTrue();
+    assertThat(sc.getRunAsUser()).isEqualTo(65532L);
+    assertThat(sc.getReadOnlyRootFilesystem()).isTrue();
+    assertThat(sc.getAllowPrivilegeEscalation()).isFalse();
+    Capabilities caps = sc.getCapabilities();
+    assertThat(caps.getDrop()).containsExactly("ALL");
+    assertThat(caps.getAdd()).containsExactly("NET_RAW");
+    assertThat(sc.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    assertThat(sc.getPrivileged()).isNotEqualTo(Boolean.TRUE);
+
+    var podSecurity = deployment.getSpec().getTemplate().getSpec().getSecurityContext();
+    assertThat(podSecurity.getRunAsNonRoot()).isTrue();
+    // icmp checks: ping from a non-root user uses unprivileged ICMP sockets, enabled for its group.
+    assertThat(podSecurity.getSysctls())
+        .anySatisfy(s -> assertThat(s.getName()).isEqualTo("net.ipv4.ping_group_range"));
+    assertThat(container.getResources().getRequests()).containsKeys("cpu", "memory");
+    assertThat(container.getResources().getLimits()).containsKeys("cpu", "memory");
+    // The root filesystem is read-only: /tmp is an emptyDir.
+    assertThat(container.getVolumeMounts()).anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/tmp"));
+    assertThat(deployment.getSpec().getTemplate().getSpec().getVolumes())
+        .anySatisfy(v -> assertThat(v.getEmptyDir()).isNotNull());
+  }
+
+  @Test
+  void deploymentHasProbesAndOperatorSettings() {
+    Deployment deployment = single(render(t -> t), "Deployment", Deployment.class);
+    Container container = operatorContainer(deployment);
+
+    assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
+    assertThat(container.getImage()).isEqualTo("ghcr.io/escalator-dev/escalator:0.1.0");
+    assertThat(container.getPorts()).singleElement().satisfies(p -> {
+      assertThat(p.getName()).isEqualTo("metrics");
+      assertThat(p.getContainerPort()).isEqualTo(8080);
+    });
+    assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+    assertThat(container.getLivenessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("metrics");
+    assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+    assertThat(container.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("metrics");
+
+    Map<String, EnvVar> env = container.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, e -> e));
+    assertThat(env.get("ESCALATOR_LEADER_ELECTION").getValue()).isEqualTo("true");
+    assertThat(env.get("ESCALATOR_LEASE_NAME").getValue()).isEqualTo("escalator-leader");
+    assertThat(env.get("ESCALATOR_METRICS_PORT").getValue()).isEqualTo("8080");
+    assertThat(env.get("POD_NAMESPACE").getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
+    assertThat(env).doesNotContainKey("ESCALATOR_NAMESPACES");
+  }
+
+  @Test
+  void valuesReachTheDeployment() {
+    Deployment deployment = single(render(t -> t
+        .set("replicas", 3)
+        .set("image.tag", "1.2.3")
+        .set("watchNamespaces[0]", "shop")
+        .set("watchNamespaces[1]", "payments")
+        .set("leaderElection.enabled", false)), "Deployment", Deployment.class);
+    Container container = operatorContainer(deployment);
+    Map<String, String> env = container.getEnv().stream()
+        .filter(e -> e.getValue() != null).collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+
+    assertThat(deployment.getSpec().getReplicas()).isEqualTo(3);
+    assertThat(container.getImage()).isEqualTo("ghcr.io/escalator-dev/escalator:1.2.3");
+    assertThat(env).containsEntry("ESCALATOR_NAMESPACES", "shop,payments")
+        .containsEntry("ESCALATOR_LEADER_ELECTION", "false");
+  }
+
+  @Test
+  void metricsServiceSelectsTheOperatorPods() {
+    List<JsonNode> docs = render(t -> t);
+    Service service = single(docs, "Service", Service.class);
+    Deployment deployment = single(docs, "Deployment", Deployment.class);
+
+    assertThat(service.getSpec().getPorts()).singleElement().satisfies(p -> {
+      assertThat(p.getPort()).isEqualTo(8080);
+      assertThat(p.getTargetPort().getStrVal()).isEqualTo("metrics");
+    });
+    assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
+        .containsAllEntriesOf(service.getSpec().getSelector());
+  }
+
+  @Test
+  void serviceMonitorOnlyWhenEnabled() {
+    assertThat(ofKind(render(t -> t), "ServiceMonitor")).isEmpty();
+
+    List<JsonNode> monitors = ofKind(render(t -> t.set("serviceMonitor.enabled", true)), "ServiceMonitor");
+    assertThat(monitors).singleElement().satisfies(m -> {
+      assertThat(m.path("apiVersion").asText()).isEqualTo("monitoring.coreos.com/v1");
+      assertThat(m.path("spec").path("endpoints").get(0).path("port").asText()).isEqualTo("metrics");
+    });
+  }
+
+  @Test
+  void chartCrdIsTheGeneratedCrd() throws IOException {
+    Path chartCrd = CHART.resolve("crds").resolve(CRD.getFileName());
+
+    assertThat(Files.readAllBytes(chartCrd))
+        .as("%s must be a copy of %s", chartCrd, CRD)
+        .isEqualTo(Files.readAllBytes(CRD));
+    try (Stream<Path> files = Files.list(CHART.resolve("crds"))) {
+      assertThat(files).containsExactly(chartCrd);
+    }
+  }
+
+  @Test
+  void schemaRejectsABadValueOnTemplate() {
+    assertThatThrownBy(() -> render(t -> t.set("replicas", "two")))
+        .hasMessageContaining("replicas");
+    assertThatThrownBy(() -> render(t -> t.set("serviceMonitor.enabled", "yes-please")))
+        .hasMessageContaining("serviceMonitor");
+  }
+
+  @Test
+  void schemaRejectsABadValueOnLint(@TempDir Path dir) throws IOException {
+    Path copy = dir.resolve("escalator");
+    copyTree(CHART, copy);
+    Path values = copy.resolve("values.yaml");
+    String original = Files.readString(values);
+    assertThat(original).contains("\nreplicas: 2\n");
+    Files.writeString(values, original.replace("\nreplicas: 2\n", "\nreplicas: \"two\"\n"));
+
+    LintResult result = new Helm(copy).lint().call();
+
+    assertThat(result.isFailed()).isTrue();
+    assertThat(String.join("\n", result.getMessages())).contains("replicas");
+  }
+
+  private static List<JsonNode> render(UnaryOperator<TemplateCommand> options) {
+    String yaml = options.apply(new Helm(CHART).template().withName(RELEASE).withNamespace(NAMESPACE)
+        .withKubeVersion(KUBE_VERSION)).call();
+    List<JsonNode> docs = new ArrayList<>();
+    try (MappingIterator<JsonNode> it = new YAMLMapper().readerFor(JsonNode.class).readValues(yaml)) {
+      while (it.hasNext()) {
+        JsonNode doc = it.next();
+        if (doc != null && doc.isObject() && doc.has("kind")) docs.add(doc);
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("rendered chart is not YAML:\n" + yaml, e);
+    }
+    return docs;
+  }
+
+  private static List<JsonNode> ofKind(List<JsonNode> docs, String kind) {
+    return docs.stream().filter(d -> kind.equals(d.path("kind").asText())).toList();
+  }
+
+  private static <T> T single(List<JsonNode> docs, String kind, Class<T> type) {
+    List<JsonNode> found = ofKind(docs, kind);
+    assertThat(found).as("rendered %s objects", kind).hasSize(1);
+    return Serialization.jsonMapper().convertValue(found.get(0), type);
+  }
+
+  private static Container operatorContainer(Deployment deployment) {
+    List<Container> containers = deployment.getSpec().getTemplate().getSpec().getContainers();
+    assertThat(containers).hasSize(1);
+    return containers.get(0);
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> paths = Files.walk(from)) {
+      for (Path p : (Iterable<Path>) paths::iterator) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) Files.createDirectories(target);
+        else Files.copy(p, target);
+      }
+    }
+  }
+}
