@@ -13,6 +13,7 @@ import dev.escalator.operator.ladder.CamelCase;
 import dev.escalator.operator.ladder.Target;
 import dev.escalator.operator.spec.EnvironmentModel;
 import dev.escalator.operator.spec.SpecProblem;
+import dev.escalator.operator.template.JsonStrings;
 import dev.escalator.operator.template.Template;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,8 +23,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.BiConsumer;
-import java.util.regex.Pattern;
 
 /**
  * Expands the Environment's checks over its inventory: one {@link ScheduledCheck} per target of each
@@ -42,8 +41,6 @@ public final class CheckExpansion {
   public static final String NODE_TIER = "node.tier";
 
   private static final Set<String> BASE_VARIABLES = Set.of(ENVIRONMENT, NAMESPACE);
-
-  private static final Pattern PLAIN_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
   private final CheckTypes types;
   private final ObjectMapper json = new ObjectMapper();
@@ -71,12 +68,7 @@ public final class CheckExpansion {
     for (int i = 0; i < checks.size(); i++) {
       CheckSpec check = checks.get(i);
       String path = "spec.checks[" + i + "]";
-      CheckTypes.Bound<?> bound;
-      try {
-        bound = types.bind(check);
-      } catch (IllegalArgumentException e) {
-        throw new CheckSpecException(path, e.getMessage(), e);
-      }
+      CheckTypes.Bound<?> bound = bind(check, path);
       JsonNode tree = json.valueToTree(bound.spec());
       for (Target target : targets(check, inventory)) {
         Map<String, String> variables = variables(environment, namespace, target, inventory);
@@ -99,14 +91,14 @@ public final class CheckExpansion {
       String path = "spec.checks[" + i + "]";
       CheckTypes.Bound<?> bound;
       try {
-        bound = types.bind(check);
-      } catch (IllegalArgumentException e) {
-        problems.add(new SpecProblem(path, e.getMessage()));
+        bound = bind(check, path);
+      } catch (CheckSpecException e) {
+        problems.add(new SpecProblem(e.field(), e.problem()));
         continue;
       }
       Scope scope = scopeOf(check);
       Set<String> available = variablesAt(scope);
-      strings(json.valueToTree(bound.spec()), path + "." + bound.type().name(), (field, text) -> {
+      JsonStrings.visit(json.valueToTree(bound.spec()), path + "." + bound.type().name(), (field, text) -> {
         for (String variable : Template.variables(text)) {
           if (available.contains(variable)) continue;
           boolean known = variablesAt(Scope.NODE).contains(variable);
@@ -118,6 +110,15 @@ public final class CheckExpansion {
       });
     }
     return problems;
+  }
+
+  /** The check bound to its one probe type, or a CheckSpecException at its path. */
+  private CheckTypes.Bound<?> bind(CheckSpec check, String path) {
+    try {
+      return types.bind(check);
+    } catch (IllegalArgumentException e) {
+      throw new CheckSpecException(path, e.getMessage(), e);
+    }
   }
 
   private List<Target> targets(CheckSpec check, List<Node> inventory) {
@@ -174,7 +175,7 @@ public final class CheckExpansion {
     if (node instanceof ObjectNode object) {
       ObjectNode copy = object.objectNode();
       for (Map.Entry<String, JsonNode> field : object.properties()) {
-        copy.set(field.getKey(), render(field.getValue(), variables, child(path, field.getKey())));
+        copy.set(field.getKey(), render(field.getValue(), variables, JsonStrings.child(path, field.getKey())));
       }
       return copy;
     }
@@ -184,21 +185,6 @@ public final class CheckExpansion {
       return copy;
     }
     return node;
-  }
-
-  private static void strings(JsonNode node, String path, BiConsumer<String, String> visit) {
-    if (node.isTextual()) {
-      visit.accept(path, node.textValue());
-    } else if (node.isObject()) {
-      node.properties().forEach(f -> strings(f.getValue(), child(path, f.getKey()), visit));
-    } else if (node.isArray()) {
-      for (int i = 0; i < node.size(); i++) strings(node.get(i), path + "[" + i + "]", visit);
-    }
-  }
-
-  /** {@code a.b} for plain keys, {@code a["X-Token"]} for map keys that are not identifiers. */
-  private static String child(String path, String key) {
-    return PLAIN_KEY.matcher(key).matches() ? path + "." + key : path + "[\"" + key + "\"]";
   }
 
   private static String placeholders(Set<String> names) {

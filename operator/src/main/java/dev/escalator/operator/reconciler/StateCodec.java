@@ -38,7 +38,7 @@ final class StateCodec {
   /** The persisted state, or a fresh Healthy state when status holds none. */
   static EnvironmentState decode(EnvironmentStatus status, Instant now) {
     if (status == null || status.machinePhase == null) return EnvironmentState.initial(now);
-    Phase phase = parseEnum(Phase.class, status.machinePhase);
+    Phase phase = CamelCase.parse(Phase.class, status.machinePhase);
     Instant since = status.phaseSince != null ? Instant.parse(status.phaseSince) : now;
     Escalation escalation = status.escalation == null ? null : decode(status.escalation);
     List<EscalationRecord> history = status.history == null ? List.of() : status.history.stream().map(StateCodec::decode).toList();
@@ -48,7 +48,7 @@ final class StateCodec {
 
   /** Writes the state machine's part of status. */
   static void encode(EnvironmentState state, EnvironmentStatus status, dev.escalator.operator.ladder.Ladder ladder) {
-    status.machinePhase = camel(state.phase());
+    status.machinePhase = CamelCase.of(state.phase());
     status.phaseSince = time(state.since());
     status.escalationCounter = state.counter();
     status.escalation = state.escalation() == null ? null : encode(state.escalation());
@@ -68,7 +68,7 @@ final class StateCodec {
       StepStatus st = new StepStatus();
       st.level = s.level().name();
       st.selector = encode(s.selector());
-      st.state = camel(StepState.PENDING);
+      st.state = CamelCase.of(StepState.PENDING);
       p.steps.add(st);
     });
     return p;
@@ -101,7 +101,7 @@ final class StateCodec {
     StepStatus s = new StepStatus();
     s.level = step.level();
     s.selector = encode(step.selector());
-    s.state = camel(step.state());
+    s.state = CamelCase.of(step.state());
     s.startedAt = time(step.startedAt());
     s.finishedAt = time(step.finishedAt());
     s.settleUntil = time(step.settleUntil());
@@ -109,7 +109,7 @@ final class StateCodec {
     s.runs = step.runs().isEmpty() ? null : new ArrayList<>(step.runs().stream().map(r -> {
       RunStatus rs = new RunStatus();
       rs.target = r.target().key();
-      rs.state = camel(r.state());
+      rs.state = CamelCase.of(r.state());
       rs.handle = r.handle();
       rs.message = r.message();
       return rs;
@@ -119,8 +119,8 @@ final class StateCodec {
 
   private static Step decode(StepStatus s) {
     List<Run> runs = s.runs == null ? List.of()
-        : s.runs.stream().map(r -> new Run(Target.parse(r.target), r.handle, parseEnum(RunState.class, r.state), r.message)).toList();
-    return new Step(s.level, decode(s.selector), parseEnum(StepState.class, s.state), instant(s.startedAt), instant(s.finishedAt),
+        : s.runs.stream().map(r -> new Run(Target.parse(r.target), r.handle, CamelCase.parse(RunState.class, r.state), r.message)).toList();
+    return new Step(s.level, decode(s.selector), CamelCase.parse(StepState.class, s.state), instant(s.startedAt), instant(s.finishedAt),
         instant(s.settleUntil), runs, s.message);
   }
 
@@ -143,7 +143,7 @@ final class StateCodec {
   private static EscalationRecordStatus encode(EscalationRecord r) {
     EscalationRecordStatus s = new EscalationRecordStatus();
     s.id = r.id();
-    s.outcome = camel(r.outcome());
+    s.outcome = CamelCase.of(r.outcome());
     s.startedAt = time(r.startedAt());
     s.finishedAt = time(r.finishedAt());
     s.startLevel = r.startLevel();
@@ -155,7 +155,7 @@ final class StateCodec {
   }
 
   private static EscalationRecord decode(EscalationRecordStatus s) {
-    return new EscalationRecord(s.id, parseEnum(EscalationRecord.Outcome.class, s.outcome), instant(s.startedAt), instant(s.finishedAt),
+    return new EscalationRecord(s.id, CamelCase.parse(EscalationRecord.Outcome.class, s.outcome), instant(s.startedAt), instant(s.finishedAt),
         s.startLevel, s.attempts, decodeFailures(s.trigger), s.steps == null ? List.of() : s.steps, s.message);
   }
 
@@ -179,14 +179,6 @@ final class StateCodec {
 
   private static Instant instant(String s) {
     return s == null ? null : Instant.parse(s);
-  }
-
-  static String camel(Enum<?> e) {
-    return CamelCase.of(e);
-  }
-
-  private static <E extends Enum<E>> E parseEnum(Class<E> type, String camel) {
-    return CamelCase.parse(type, camel);
   }
 
 }

@@ -5,6 +5,7 @@ import dev.escalator.operator.api.Environment;
 import dev.escalator.operator.api.EnvironmentStatus;
 import dev.escalator.operator.api.NodeStatus;
 import dev.escalator.operator.check.CheckVerdict;
+import dev.escalator.operator.ladder.CamelCase;
 import dev.escalator.operator.ladder.EnvironmentState;
 import dev.escalator.operator.ladder.EscalationRecord;
 import dev.escalator.operator.ladder.Phase;
@@ -114,12 +115,12 @@ final class StatusBuilder {
     if (model.dryRun() && state.phase() != Phase.HEALTHY) return "Observing";
     if (state.phase() == Phase.ESCALATING && step != null && step.state() == StepState.AWAITING_APPROVAL) return "PendingApproval";
     if (state.phase() == Phase.HEALTHY && pending) return "Pending";
-    return StateCodec.camel(state.phase());
+    return CamelCase.of(state.phase());
   }
 
   private static String escalationMessage(EnvironmentState state, Step step) {
     var e = state.escalation();
-    String at = step == null ? "" : "; at level " + step.level() + " (" + StateCodec.camel(step.state()) + ")";
+    String at = step == null ? "" : "; at level " + step.level() + " (" + CamelCase.of(step.state()) + ")";
     return "Escalation " + e.id() + " attempt " + e.attempt() + at;
   }
 

@@ -16,6 +16,7 @@ import dev.escalator.operator.ladder.Level;
 import dev.escalator.operator.ladder.Node;
 import dev.escalator.operator.ladder.Policy;
 import dev.escalator.operator.ladder.Scope;
+import dev.escalator.operator.template.JsonStrings;
 import dev.escalator.operator.template.Template;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -23,9 +24,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
@@ -371,27 +370,13 @@ public record EnvironmentModel(
 
     /** Every ${variable} in a string value must be one available at the scope. */
     void templates(String at, JsonNode node, Set<String> allowed, String allowedPrefix) {
-      walk(at, node, (path, text) -> {
+      JsonStrings.visit(node, at, (path, text) -> {
         for (String v : Template.variables(text)) {
           if (!allowed.contains(v) && (allowedPrefix == null || !v.startsWith(allowedPrefix))) {
             problem(path, "uses ${" + v + "}, which is not available here (available: " + new java.util.TreeSet<>(allowed) + ")");
           }
         }
       });
-    }
-
-    private static void walk(String path, JsonNode node, java.util.function.BiConsumer<String, String> onText) {
-      if (node == null) return;
-      if (node.isTextual()) onText.accept(path, node.asText());
-      else if (node.isArray()) {
-        for (int i = 0; i < node.size(); i++) walk(path + "[" + i + "]", node.get(i), onText);
-      } else if (node.isObject()) {
-        Iterator<Map.Entry<String, JsonNode>> it = node.fields();
-        while (it.hasNext()) {
-          Map.Entry<String, JsonNode> e = it.next();
-          walk(path + "." + e.getKey(), e.getValue(), onText);
-        }
-      }
     }
   }
 
