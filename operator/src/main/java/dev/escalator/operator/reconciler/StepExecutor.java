@@ -62,7 +62,7 @@ final class StepExecutor {
         reports.put(run.target(), new RunReport(run.target(), RunState.FAILED, null, ex.getMessage()));
         metrics.action(action.typeName(), "failed");
       } catch (RuntimeException ex) {
-        errors.add(transient_(level, run.target(), "start", ex));
+        errors.add(transientError(level, run.target(), "start", ex));
         metrics.action(action.typeName(), "error");
       }
     }
@@ -84,7 +84,7 @@ final class StepExecutor {
         reports.put(run.target(), new RunReport(run.target(), RunState.FAILED, run.handle(), ex.getMessage()));
         metrics.action(action.typeName(), "failed");
       } catch (RuntimeException ex) {
-        errors.add(transient_(level, run.target(), "poll", ex));
+        errors.add(transientError(level, run.target(), "poll", ex));
         metrics.action(action.typeName(), "error");
       }
     }
@@ -96,7 +96,7 @@ final class StepExecutor {
     return new ActionRequest(env, e.id(), e.current(), e.attemptsTotal(), level, target, inventory);
   }
 
-  private static String transient_(String level, Target target, String what, RuntimeException ex) {
+  private static String transientError(String level, Target target, String what, RuntimeException ex) {
     String message = "level " + level + " on " + target.key() + ": " + what + " failed: " + ex.getClass().getSimpleName() + ": " + ex.getMessage();
     LOG.warn("{} (will retry)", message);
     return message;
