@@ -20,6 +20,7 @@ import java.util.function.BiConsumer;
 import java.util.function.Function;
 import org.openstack4j.api.OSClient.OSClientV3;
 import org.openstack4j.api.exceptions.AuthenticationException;
+import org.openstack4j.api.exceptions.ClientResponseException;
 import org.openstack4j.api.exceptions.ConnectionException;
 import org.openstack4j.api.exceptions.ResponseException;
 import org.openstack4j.api.types.Facing;
@@ -244,6 +245,7 @@ public final class OpenStackClouds {
   static boolean isTransient(Throwable t) {
     if (t instanceof OpenStackException e) return e.isTransient();
     if (t instanceof ConnectionException) return true;
+    if (t instanceof ClientResponseException e) return e.getStatus() == 408 || e.getStatus() == 429;
     if (t instanceof ResponseException e) {
       int s = e.getStatus();
       return s == 0 || s == 408 || s == 429 || s >= 500;

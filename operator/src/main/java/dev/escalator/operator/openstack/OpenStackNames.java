@@ -16,6 +16,8 @@ public record OpenStackNames(String namespace, String environment) {
   public static final String ENVIRONMENT_KEY = "escalator.dev/environment";
   public static final String TIER_KEY = "escalator.dev/tier";
   public static final String NODE_KEY = "escalator.dev/node";
+  /** The escalation that created a server. */
+  public static final String ESCALATION_KEY = "escalator.dev/escalation";
   /** The work (escalation step run) that last acted on a server: repeating that work is a no-op. */
   public static final String WORK_KEY = "escalator.dev/work";
 

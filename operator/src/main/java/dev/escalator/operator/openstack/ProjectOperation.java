@@ -44,12 +44,9 @@ final class ProjectOperation implements OpenStackAction.Operation {
       throw new OpenStackException("keystone: role " + roleName + " does not exist", 404, false, null);
     }
     String roleId = roles.get(0).getId();
-    boolean granted = session.call("keystone: check role " + roleName + " on project " + name,
-        os -> os.identity().roles().checkProjectUserRole(projectId, userId, roleId).isSuccess());
-    if (!granted) {
-      session.call("keystone: grant role " + roleName + " on project " + name,
-          os -> CloudView.ok(os.identity().roles().grantProjectUserRole(projectId, userId, roleId), false));
-    }
+    // Granting is idempotent in Keystone (a PUT); openstack4j cannot read the empty answer of the check call.
+    session.call("keystone: grant role " + roleName + " on project " + name,
+        os -> CloudView.ok(os.identity().roles().grantProjectUserRole(projectId, userId, roleId), false));
     if (spec.quotas != null && !spec.quotas.isEmpty()) setQuotas(session, projectId, name, spec.quotas);
     return "project/" + projectId;
   }

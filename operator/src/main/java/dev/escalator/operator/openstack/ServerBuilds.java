@@ -73,6 +73,7 @@ final class ServerBuilds {
     String name = view.names().server(node);
     Map<String, String> metadata = new HashMap<>(view.names().serverMetadata(tier.name, node));
     metadata.put(OpenStackNames.WORK_KEY, work);
+    metadata.put(OpenStackNames.ESCALATION_KEY, ctx.request().escalationId());
     ServerCreateBuilder b = Builders.server().name(name).flavor(flavor).image(image)
         .addMetadata(metadata)
         .addSecurityGroup(view.names().securityGroup())

@@ -21,7 +21,11 @@ import org.openstack4j.model.compute.actions.RebuildOptions;
  * waits until it is gone (its fixed IP is then free), and boots the replacement with the same name
  * and, where the inventory knows it, the same fixed IP.
  *
- * <p>Handles: {@code server/reboot/<id>}, {@code server/rebuild/<id>}, {@code server/recreate}.
+ * <p>A server this same escalation built (its tier level ran first, in a plan from a more drastic
+ * level) and that is ready is kept as it is.
+ *
+ * <p>Handles: {@code server/reboot/<id>}, {@code server/rebuild/<id>}, {@code server/recreate},
+ * {@code server/kept/<id>}.
  */
 final class ServerOperation implements OpenStackAction.Operation {
   private final OpenStackServerActionSpec spec;
@@ -41,6 +45,11 @@ final class ServerOperation implements OpenStackAction.Operation {
         // This run already acted (a crash after acting, before the handle was recorded).
         return servers.size() == 1 && s.getStatus() != Server.Status.DELETED ? handle(strategy(ctx), s) : "server/recreate";
       }
+    }
+    if (servers.size() == 1 && ServerBuilds.ready(servers.get(0))
+        && ctx.request().escalationId().equals(metadata(servers.get(0)).get(OpenStackNames.ESCALATION_KEY))) {
+      // Built moments ago by this escalation's tier level (a plan from a more drastic level): keep it.
+      return "server/kept/" + servers.get(0).getId();
     }
     ServerStrategy strategy = servers.isEmpty() ? ServerStrategy.recreate : strategy(ctx);
     if (strategy == ServerStrategy.recreate) {
@@ -85,7 +94,12 @@ final class ServerOperation implements OpenStackAction.Operation {
     if (parts.length != 3) throw new ActionFailedException("server: unreadable handle " + handle);
     Server server = servers.stream().filter(s -> s.getId().equals(parts[2])).findFirst().orElse(null);
     if (server == null) return ActionProgress.failed("server " + view.names().server(node) + " disappeared during " + parts[1]);
-    return progress(tier, node, server, parts[1].equals("reboot") ? "rebooted" : "rebuilt");
+    String done = switch (parts[1]) {
+      case "reboot" -> "rebooted";
+      case "rebuild" -> "rebuilt";
+      default -> "built by this escalation, kept";
+    };
+    return progress(tier, node, server, done);
   }
 
   private static ActionProgress progress(TierSpec tier, String node, Server server, String done) {
