@@ -1,6 +1,7 @@
 package dev.escalator.operator.reconciler;
 
 import dev.escalator.operator.action.ActionTypes;
+import dev.escalator.operator.action.ProviderHealth;
 import dev.escalator.operator.api.Environment;
 import dev.escalator.operator.api.EnvironmentStatus;
 import dev.escalator.operator.check.CheckExpansion;
@@ -65,10 +66,12 @@ public class EnvironmentReconciler implements Reconciler<Environment>, Cleaner<E
   private final Duration pollInterval;
   private final EscalatorMetrics metrics;
   private final EnvironmentDirectory directory;
+  private final ProviderHealth providers;
 
   public EnvironmentReconciler(CheckScheduler checks, CheckExpansion expansion, VerdictEventSource verdictEvents, ActionTypes actions,
-      EventRecorder events, Clock clock, Duration pollInterval, EscalatorMetrics metrics, EnvironmentDirectory directory) {
+      EventRecorder events, Clock clock, Duration pollInterval, EscalatorMetrics metrics, EnvironmentDirectory directory, ProviderHealth providers) {
     this.checks = checks;
+    this.providers = providers;
     this.directory = directory;
     this.expansion = expansion;
     this.verdictEvents = verdictEvents;
@@ -139,7 +142,8 @@ public class EnvironmentReconciler implements Reconciler<Environment>, Cleaner<E
 
     // Shown once the machine announced it (quiescence elapsed); its summary is what the machine compares to announce once.
     Optional<Plan> proposed = model.dryRun() && decision.state().proposed() != null ? machine.planner().plan(failures) : Optional.empty();
-    EnvironmentStatus status = StatusBuilder.build(env, model, decision.state(), verdicts, inventory, proposed, transientErrors, now);
+    EnvironmentStatus status = StatusBuilder.build(env, model, decision.state(), verdicts, inventory, proposed, transientErrors,
+        providers.endpoints(model.namespace(), model.name()), now);
     emitted.forEach(e -> record(env, e));
     metrics.environment(model.namespace(), model.name(), status.phase, verdicts);
 
