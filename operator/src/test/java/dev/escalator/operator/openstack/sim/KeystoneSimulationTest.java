@@ -133,6 +133,7 @@ class KeystoneSimulationTest {
     assertThat(os.identity().roles().checkProjectUserRole(project.getId(), user.getId(), member.getId()).isSuccess()).isTrue();
     assertThat(os.identity().users().listProjectUserRoles(user.getId(), project.getId())).extracting(Role::getName).containsExactly("member");
     assertThat(os.identity().users().getByName("env-a-operator", "default").getId()).isEqualTo(user.getId());
+    assertThat(os.identity().users().list()).extracting(User::getName).containsExactlyInAnyOrder("admin", "demo", "env-a-operator");
     assertThat(os.identity().roles().list()).extracting(Role::getName).containsExactlyInAnyOrder("admin", "member", "reader");
 
     OSClientV3 asUser = Clients.as(sim, "env-a-operator", "pw-a", "env-a");

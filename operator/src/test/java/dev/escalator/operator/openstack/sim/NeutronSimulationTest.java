@@ -87,6 +87,15 @@ class NeutronSimulationTest {
   }
 
   @Test
+  void openstack4jSendsEnableDhcpFalseUnlessAsked() {
+    Network net = network("env-net");
+
+    Subnet subnet = os.networking().subnet().create(Builders.subnet().name("s").networkId(net.getId()).ipVersion(IPVersionType.V4).cidr("10.11.0.0/24").build());
+
+    assertThat(subnet.isDHCPEnabled()).as("NeutronSubnet.enableDHCP is a primitive boolean, always sent").isFalse();
+  }
+
+  @Test
   void portsGetTheFixedIpAskedForOrTheNextFreeOne() {
     Network net = network("env-net");
     Subnet subnet = subnet(net, "env-subnet", "10.10.0.0/24");

@@ -62,6 +62,25 @@ import java.util.function.Supplier;
  * microversion header is sent). On 401 openstack4j authenticates again once and retries, which is
  * how token expiry ({@link #tokenLifetime}) and {@link Faults#revokeAllTokens()} play out.
  *
+ * <p>openstack4j quirks the tests pin down (they hold against real OpenStack too):
+ * <ul>
+ *   <li>Its session is a thread local: a client made on one thread is not current on another; use
+ *       {@code OSFactory.clientFromToken(token)} on each (virtual) thread.
+ *   <li>{@code servers().boot()} returns a server with no status (Nova's 202 carries none);
+ *       {@code servers().list()} and {@code list(Map)} read {@code /servers/detail}.
+ *   <li>{@code waitForServerStatus} and {@code bootAndWaitActive} sleep a real second between
+ *       polls on the calling thread: poll with {@code get} instead.
+ *   <li>{@code Server.getFlavor()} and {@code getImage()} each make another GET.
+ *   <li>{@code roles().checkProjectUserRole} throws (status 0) for a missing grant: HEAD 404 has a
+ *       JSON content type and no body, which it tries to parse. List the user's roles instead.
+ *   <li>{@code resourceTags().addSingle} puts the tag in the path unencoded: a tag with a slash
+ *       404s. Use {@code replace} (tags in the body).
+ *   <li>A 429's {@code Retry-After} is not kept in the exception; only the status is.
+ *   <li>{@code Builders.subnet()} always sends {@code enable_dhcp} (false unless set).
+ *   <li>An admin-scoped client sees every project's Neutron resources in lists (as in Neutron):
+ *       filter by {@code project_id} when looking a name up.
+ * </ul>
+ *
  * <p>Thread-safe: requests are served on virtual threads and every one runs under one lock.
  */
 public final class OpenStackSimulator implements AutoCloseable {
@@ -107,6 +126,18 @@ public final class OpenStackSimulator implements AutoCloseable {
     apis.put(Service.IMAGE, new GlanceApi(cloud, base));
     apis.put(Service.PLACEMENT, new PlacementApi(cloud, base));
     seed();
+  }
+
+  /**
+   * Runs a simulator until the process is stopped, printing its endpoint and a clouds.yaml: for
+   * trying the provider or the {@code openstack} CLI against it by hand.
+   */
+  public static void main(String[] args) throws InterruptedException {
+    OpenStackSimulator sim = new OpenStackSimulator().start();
+    Runtime.getRuntime().addShutdownHook(new Thread(sim::close));
+    System.out.println("OpenStack simulator (not OpenStack) on " + sim.identityEndpoint());
+    System.out.print(sim.cloudsYaml("simulator"));
+    Thread.currentThread().join();
   }
 
   // ---------------------------------------------------------------- lifecycle
