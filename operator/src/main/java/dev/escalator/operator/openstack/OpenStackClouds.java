@@ -6,6 +6,7 @@ import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.core.functions.CheckedSupplier;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import java.io.IOException;
@@ -178,9 +179,23 @@ public final class OpenStackClouds {
      * web-1}.
      */
     public <T> T call(String what, Function<OSClientV3, T> fn) throws OpenStackException {
+      return execute(what, fn, true);
+    }
+
+    /**
+     * Like {@link #call}, without retries: for creates, which the API does not make idempotent. A
+     * create whose answer was lost may have happened; retrying it blindly could make a duplicate.
+     * The caller's next "ensure" looks the resource up first instead.
+     */
+    public <T> T create(String what, Function<OSClientV3, T> fn) throws OpenStackException {
+      return execute(what, fn, false);
+    }
+
+    private <T> T execute(String what, Function<OSClientV3, T> fn, boolean retried) throws OpenStackException {
       CircuitBreaker breaker = breaker(credentials.authUrl());
       try {
-        return Retry.decorateCheckedSupplier(retry, () -> breaker.executeCheckedSupplier(() -> attempt(fn))).get();
+        CheckedSupplier<T> once = () -> breaker.executeCheckedSupplier(() -> attempt(fn));
+        return retried ? Retry.decorateCheckedSupplier(retry, once).get() : once.get();
       } catch (CallNotPermittedException e) {
         throw new OpenStackException(what + ": the circuit breaker for " + credentials.authUrl()
             + " is open after repeated failures; calls resume in up to " + settings.circuitOpenFor().toSeconds() + "s", 0, true, e);

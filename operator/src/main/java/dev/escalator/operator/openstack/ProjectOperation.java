@@ -26,6 +26,17 @@ final class ProjectOperation implements OpenStackAction.Operation {
 
   @Override
   public String start(OpenStackAction.Context ctx) throws OpenStackException, OpenStackConfigException {
+    try {
+      return ensure(ctx);
+    } catch (OpenStackException e) {
+      if (e.status() != 403) throw e;
+      throw new OpenStackException(e.getMessage() + " (the credentials of cloud '" + ctx.cloud().cloud
+          + "' may not manage projects: that needs the admin role. Create the project by hand, name it in"
+          + " spec.provider.openstack.project and leave the project level out, or give this level admin credentials)", 403, false, e);
+    }
+  }
+
+  private String ensure(OpenStackAction.Context ctx) throws OpenStackException, OpenStackConfigException {
     CloudView admin = ctx.view(OpenStackClouds.ProjectScope.CREDENTIALS);
     OpenStackClouds.Session session = admin.session();
     String name = OpenStackClouds.environmentProject(ctx.request().namespace(), ctx.request().environmentName(), ctx.cloud());
@@ -34,7 +45,7 @@ final class ProjectOperation implements OpenStackAction.Operation {
     if (project == null) {
       String description = spec.description != null ? spec.description
           : "Escalator environment " + ctx.names().owner() + " (" + OpenStackNames.ENVIRONMENT_KEY + "=" + ctx.names().owner() + ")";
-      project = session.call("keystone: create project " + name, os -> os.identity().projects()
+      project = session.create("keystone: create project " + name, os -> os.identity().projects()
           .create(Builders.project().name(name).domainId(domainId).description(description).enabled(true).build()));
     }
     String projectId = project.getId();

@@ -75,6 +75,8 @@ final class NovaApi implements ServiceApi {
         .add("DELETE", "/v2.1/servers/{id}", this::deleteServer)
         .add("POST", "/v2.1/servers/{id}/action", this::serverAction)
         .add("GET", "/v2.1/servers/{id}/metadata", c -> Reply.json(200, Json.obj().set("metadata", Json.map(server(c).metadata))))
+        .add("POST", "/v2.1/servers/{id}/metadata", c -> updateMetadata(c, false))
+        .add("PUT", "/v2.1/servers/{id}/metadata", c -> updateMetadata(c, true))
         .add("GET", "/v2.1/os-server-groups", this::listGroups)
         .add("POST", "/v2.1/os-server-groups", this::createGroup)
         .add("GET", "/v2.1/os-server-groups/{id}", c -> Reply.json(200, Json.obj().set("server_group", group(ownGroup(c)))))
@@ -454,6 +456,16 @@ final class NovaApi implements ServiceApi {
     }
     cloud.settle(s);
     return s;
+  }
+
+  /** POST merges the given items into the server's metadata; PUT replaces all of it (as Nova does). */
+  private Reply updateMetadata(Call c, boolean replace) {
+    Server s = server(c);
+    JsonNode meta = c.body() == null ? null : c.body().get("metadata");
+    if (meta == null || !meta.isObject()) throw ApiError.badRequest("Malformed request body: metadata expected.");
+    if (replace) s.metadata.clear();
+    meta.fields().forEachRemaining(e -> s.metadata.put(e.getKey(), e.getValue().asText()));
+    return Reply.json(200, Json.obj().set("metadata", Json.map(s.metadata)));
   }
 
   private Reply deleteServer(Call c) {
