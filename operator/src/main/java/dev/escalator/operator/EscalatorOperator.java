@@ -58,6 +58,8 @@ public final class EscalatorOperator implements AutoCloseable {
           // object, on the status subresource): the in-process API the tests use has no SSA, and what
           // the tests exercise is what runs in clusters. A plain merge patch would leave removed keys.
           .withUseSSAToPatchPrimaryResource(false)
+          // Needed for the status cache of PrimaryUpdateAndCacheUtils to tell its own writes from newer ones.
+          .withParseResourceVersions(true)
           .withStopOnInformerErrorDuringStartup(true);
       if (settings.leaderElection()) {
         o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(settings.leaseName(), settings.leaseNamespace()));

@@ -7,7 +7,7 @@ import io.fabric8.generator.annotation.ValidationRule;
 /**
  * A level acting on the environment's OpenStack cloud ({@code spec.provider.openstack}). Exactly one
  * of the four resources is set; each is an "ensure": it looks up what exists (by name and
- * {@code escalator.dev/*} metadata) before creating, and is safe to run twice or after a crash.
+ * {@code escalator.dev:*} metadata) before creating, and is safe to run twice or after a crash.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(

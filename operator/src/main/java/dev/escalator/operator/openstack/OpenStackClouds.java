@@ -240,6 +240,15 @@ public final class OpenStackClouds {
     }
   }
 
+  /**
+   * Drops the cached tokens scoped to {@code project}: after it was (re)created, a token of an
+   * earlier project of the same name would still be accepted by services that cache token
+   * validation, and would act in the deleted project.
+   */
+  public void forgetTokens(String project) {
+    tokens.keySet().removeIf(key -> key.endsWith("/" + project));
+  }
+
   /** Drops every cached token (a test, or a cloud whose credentials were rotated). */
   public void forgetTokens() {
     tokens.clear();

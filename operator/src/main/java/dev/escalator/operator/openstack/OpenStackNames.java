@@ -10,16 +10,16 @@ import java.util.Map;
  * Deterministic names and metadata of what the provider creates for one environment: looking them
  * up before creating is what makes every level an "ensure". Names start with {@code esc-<namespace>-
  * <environment>} (shortened with a hash past 48 characters), so environments sharing a project never
- * collide; servers also carry {@code escalator.dev/*} metadata.
+ * collide; servers also carry {@code escalator.dev:*} metadata.
  */
 public record OpenStackNames(String namespace, String environment) {
-  public static final String ENVIRONMENT_KEY = "escalator.dev/environment";
-  public static final String TIER_KEY = "escalator.dev/tier";
-  public static final String NODE_KEY = "escalator.dev/node";
+  public static final String ENVIRONMENT_KEY = "escalator.dev:environment";
+  public static final String TIER_KEY = "escalator.dev:tier";
+  public static final String NODE_KEY = "escalator.dev:node";
   /** The escalation that created a server. */
-  public static final String ESCALATION_KEY = "escalator.dev/escalation";
+  public static final String ESCALATION_KEY = "escalator.dev:escalation";
   /** The work (escalation step run) that last acted on a server: repeating that work is a no-op. */
-  public static final String WORK_KEY = "escalator.dev/work";
+  public static final String WORK_KEY = "escalator.dev:work";
 
   public String prefix() {
     String full = "esc-" + namespace + "-" + environment;

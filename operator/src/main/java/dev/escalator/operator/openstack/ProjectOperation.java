@@ -47,6 +47,7 @@ final class ProjectOperation implements OpenStackAction.Operation {
           : "Escalator environment " + ctx.names().owner() + " (" + OpenStackNames.ENVIRONMENT_KEY + "=" + ctx.names().owner() + ")";
       project = session.create("keystone: create project " + name, os -> os.identity().projects()
           .create(Builders.project().name(name).domainId(domainId).description(description).enabled(true).build()));
+      ctx.clouds().forgetTokens(name);
     }
     String projectId = project.getId();
     String userId = session.userId();

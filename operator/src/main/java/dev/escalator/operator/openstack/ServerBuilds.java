@@ -25,6 +25,8 @@ import org.openstack4j.openstack.compute.domain.NovaServerCreate;
  * name and metadata, and the node it becomes in the inventory.
  */
 final class ServerBuilds {
+  static final String NOVA_MICROVERSION = "X-OpenStack-Nova-API-Version";
+
   private ServerBuilds() {}
 
   /** The network a tier's servers join: the tier's own when it declares a cidr, else the core network. */
@@ -41,7 +43,15 @@ final class ServerBuilds {
       if (name.equals(g.getName())) return g;
     }
     String policy = tier.openstack.serverGroupPolicy == null ? "soft-anti-affinity" : tier.openstack.serverGroupPolicy;
-    return view.session().create("nova: create server group " + name, os -> os.compute().serverGroups().create(name, policy));
+    // soft-(anti-)affinity needs compute microversion 2.15; openstack4j sends none (2.1) unless told.
+    return view.session().create("nova: create server group " + name, os -> {
+      os.headers(Map.of(NOVA_MICROVERSION, "2.15"));
+      try {
+        return os.compute().serverGroups().create(name, policy);
+      } finally {
+        os.headers(Map.of());
+      }
+    });
   }
 
   static String flavorId(CloudView view, String flavor) throws OpenStackException {

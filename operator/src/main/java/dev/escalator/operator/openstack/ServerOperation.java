@@ -16,7 +16,7 @@ import org.openstack4j.model.compute.actions.RebuildOptions;
 /**
  * Level "one VM": repairs the run's node with the strategy its attempt calls for (reboot, rebuild,
  * recreate; the last repeats). A node whose server is gone is always recreated. Every strategy
- * marks the server with the run's work name ({@code escalator.dev/work}): a repeated start of the
+ * marks the server with the run's work name ({@code escalator.dev:work}): a repeated start of the
  * same run (after a crash) finds the mark and does not act twice. Recreate deletes the old server,
  * waits until it is gone (its fixed IP is then free), and boots the replacement with the same name
  * and, where the inventory knows it, the same fixed IP.

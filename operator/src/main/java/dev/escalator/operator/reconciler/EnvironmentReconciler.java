@@ -24,13 +24,13 @@ import dev.escalator.operator.spec.EnvironmentDirectory;
 import dev.escalator.operator.spec.EnvironmentModel;
 import dev.escalator.operator.spec.InvalidSpecException;
 import dev.escalator.operator.spec.SpecProblem;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import java.time.Clock;
@@ -104,9 +104,9 @@ public class EnvironmentReconciler implements Reconciler<Environment>, Cleaner<E
       inventory = model.inventory(Inventory.recorded(env.getStatus()));
       checks.sync(key, expansion.expand(model.name(), model.namespace(), model.checks(), inventory));
     } catch (InvalidSpecException e) {
-      return invalid(env, key, e, now);
+      return invalid(env, key, e, now, context);
     } catch (CheckSpecException e) {
-      return invalid(env, key, new InvalidSpecException(List.of(new SpecProblem(e.field(), e.problem()))), now);
+      return invalid(env, key, new InvalidSpecException(List.of(new SpecProblem(e.field(), e.problem()))), now, context);
     }
     List<CheckVerdict> verdicts = checks.verdicts(key);
     List<Failure> failures = verdicts.stream()
@@ -144,11 +144,14 @@ public class EnvironmentReconciler implements Reconciler<Environment>, Cleaner<E
     Optional<Plan> proposed = model.dryRun() && decision.state().proposed() != null ? machine.planner().plan(failures) : Optional.empty();
     EnvironmentStatus status = StatusBuilder.build(env, model, decision.state(), verdicts, inventory, proposed, transientErrors,
         providers.endpoints(model.namespace(), model.name()), now);
+    // Written before the Events are told: a write refused for a conflict is retried from fresh state
+    // and must not leave Events of a decision that was never recorded.
+    writeStatus(env, status, context);
     emitted.forEach(e -> record(env, e));
     metrics.environment(model.namespace(), model.name(), status.phase, verdicts);
 
     Duration delay = nextReconcile(decision, transientErrors, now);
-    UpdateControl<Environment> control = unchanged(env.getStatus(), status) ? UpdateControl.noUpdate() : UpdateControl.patchStatus(statusOnly(env, status));
+    UpdateControl<Environment> control = UpdateControl.noUpdate();
     return delay == null ? control : control.rescheduleAfter(delay);
   }
 
@@ -169,7 +172,7 @@ public class EnvironmentReconciler implements Reconciler<Environment>, Cleaner<E
     return closed;
   }
 
-  private UpdateControl<Environment> invalid(Environment env, String key, InvalidSpecException e, Instant now) {
+  private UpdateControl<Environment> invalid(Environment env, String key, InvalidSpecException e, Instant now, Context<Environment> context) {
     // Stop probing a spec we cannot trust, and never act on it; what was recorded in status is kept.
     checks.remove(key);
     directory.remove(env.getMetadata().getNamespace(), env.getMetadata().getName());
@@ -177,10 +180,11 @@ public class EnvironmentReconciler implements Reconciler<Environment>, Cleaner<E
     EnvironmentStatus status = StatusBuilder.invalid(env, e.problems(), now);
     if (unchanged(env.getStatus(), status)) return UpdateControl.noUpdate();
     boolean wasInvalid = env.getStatus() != null && "Invalid".equals(env.getStatus().phase);
+    writeStatus(env, status, context);
     if (!wasInvalid || !Objects.equals(validMessage(env.getStatus()), e.getMessage())) {
       events.warning(env, "InvalidSpec", e.getMessage());
     }
-    return UpdateControl.patchStatus(statusOnly(env, status));
+    return UpdateControl.noUpdate();
   }
 
   private static String validMessage(EnvironmentStatus status) {
@@ -239,15 +243,19 @@ public class EnvironmentReconciler implements Reconciler<Environment>, Cleaner<E
     return before != null && Serialization.asJson(before).equals(Serialization.asJson(after));
   }
 
-  /** A fresh object carrying only what a status patch needs: no spec, no stale metadata. */
-  private static Environment statusOnly(Environment env, EnvironmentStatus status) {
-    Environment fresh = new Environment();
-    fresh.setMetadata(new ObjectMetaBuilder()
-        .withName(env.getMetadata().getName())
-        .withNamespace(env.getMetadata().getNamespace())
-        .build());
-    fresh.setStatus(status);
-    return fresh;
+  /**
+   * Patches status (a JSON Patch on the status subresource, no server-side apply) under optimistic
+   * locking on the resourceVersion this reconcile read, and puts the result in JOSDK's cache. Without
+   * both, a reconcile that ran before the informer saw the previous write would decide from stale
+   * status and overwrite it: an escalation started twice, a finished step run again. A conflict
+   * throws, and JOSDK reconciles again from the current resource. Unchanged status is not written.
+   */
+  private static void writeStatus(Environment env, EnvironmentStatus status, Context<Environment> context) {
+    if (unchanged(env.getStatus(), status)) return;
+    PrimaryUpdateAndCacheUtils.patchStatusAndCacheResource(env, context, copy -> {
+      copy.setStatus(status);
+      return copy;
+    });
   }
 
 }

@@ -11,13 +11,16 @@ import org.openstack4j.model.network.Port;
  * or was duplicated) and wipes them all (to rebuild from nothing), by the provider's own names.
  */
 final class CloudResources {
+  private final OpenStackClouds clouds;
   private final OpenStackClouds.Session admin;
   private final OpenStackClouds.Session environment;
   private final OpenStackNames names;
   private final String project;
 
   /** {@code environment} is scoped to the environment's project: server groups are per project. */
-  CloudResources(OpenStackClouds.Session admin, OpenStackClouds.Session environment, OpenStackNames names, String project) {
+  CloudResources(OpenStackClouds clouds, OpenStackClouds.Session admin, OpenStackClouds.Session environment, OpenStackNames names,
+      String project) {
+    this.clouds = clouds;
     this.admin = admin;
     this.environment = environment;
     this.names = names;
@@ -93,6 +96,8 @@ final class CloudResources {
       if (id != null) os.identity().projects().delete(id);
       return null;
     });
+    // Tokens of the deleted project would still pass services' token caches.
+    clouds.forgetTokens(project);
   }
 
 }

@@ -49,7 +49,7 @@ final class ProviderHarness {
 
   CloudResources resources() throws OpenStackConfigException {
     var cloud = env.getSpec().provider.openstack;
-    return new CloudResources(session(OpenStackClouds.ProjectScope.CREDENTIALS), session(OpenStackClouds.ProjectScope.ENVIRONMENT),
+    return new CloudResources(clouds, session(OpenStackClouds.ProjectScope.CREDENTIALS), session(OpenStackClouds.ProjectScope.ENVIRONMENT),
         new OpenStackNames(NS, name), OpenStackClouds.environmentProject(NS, name, cloud));
   }
 

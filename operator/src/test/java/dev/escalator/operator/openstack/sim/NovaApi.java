@@ -207,6 +207,7 @@ final class NovaApi implements ServiceApi {
     Map<String, String> metadata = new LinkedHashMap<>();
     JsonNode meta = s.get("metadata");
     if (meta != null && meta.isObject()) meta.fields().forEachRemaining(e -> metadata.put(e.getKey(), e.getValue().asText()));
+    checkMetadataKeys(metadata);
     Map<String, Integer> quota = cloud.novaQuota(token.projectId);
     if (metadata.size() > quota.get("metadata_items")) throw ApiError.forbidden("Quota exceeded for metadata_items: Requested " + metadata.size() + ", but already used 0 of " + quota.get("metadata_items") + " metadata_items");
     checkServerQuota(token.projectId, flavor, quota);
@@ -458,11 +459,23 @@ final class NovaApi implements ServiceApi {
     return s;
   }
 
+  /** Nova's schema for metadata keys (a '/' is refused with 400, as a real Nova does). */
+  private static void checkMetadataKeys(Map<String, String> metadata) {
+    for (String key : metadata.keySet()) {
+      if (!key.matches("^[a-zA-Z0-9-_:. ]{1,255}$")) {
+        throw ApiError.badRequest("Invalid input for field/attribute metadata. '" + key + "' does not match any of the regexes: '^[a-zA-Z0-9-_:. ]{1,255}$'");
+      }
+    }
+  }
+
   /** POST merges the given items into the server's metadata; PUT replaces all of it (as Nova does). */
   private Reply updateMetadata(Call c, boolean replace) {
     Server s = server(c);
     JsonNode meta = c.body() == null ? null : c.body().get("metadata");
     if (meta == null || !meta.isObject()) throw ApiError.badRequest("Malformed request body: metadata expected.");
+    Map<String, String> given = new LinkedHashMap<>();
+    meta.fields().forEachRemaining(e -> given.put(e.getKey(), e.getValue().asText()));
+    checkMetadataKeys(given);
     if (replace) s.metadata.clear();
     meta.fields().forEachRemaining(e -> s.metadata.put(e.getKey(), e.getValue().asText()));
     return Reply.json(200, Json.obj().set("metadata", Json.map(s.metadata)));

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * node by reboot, rebuild and recreate (keeping its address), and wipe.
  */
 @Tag("integration")
-class OpenStackActionIT {
+class OpenStackActionIntegrationTest {
   private ProviderHarness h;
   private CloudResources resources;
 
