@@ -162,8 +162,10 @@ install_packages() {
   fi
   local t0 rc=0
   t0="$(date +%s)"
-  DEBIAN_FRONTEND=noninteractive apt-get update -q >"${logs}/apt-update.log" 2>&1 || true
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+  # DPkg::Lock::Timeout: wait for another apt-get on the machine instead of failing at once
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update -q \
+    >"${logs}/apt-update.log" 2>&1 || true
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends -o DPkg::Lock::Timeout=600 \
     -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
     "${missing[@]}" >"${logs}/apt-install.log" 2>&1 || rc=$?
   [[ -z "${own_policy}" ]] || rm -f /usr/sbin/policy-rc.d
@@ -313,6 +315,8 @@ vif_plugging_is_fatal = false
 vif_plugging_timeout = 0
 # the fake driver would "sync" a stopped server's power state back wrongly
 sync_power_state_interval = -1
+# one compute host: resize and cold migration can only land on it
+allow_resize_to_same_host = true
 [api]
 auth_strategy = keystone
 [wsgi]
@@ -634,4 +638,6 @@ OpenStack test cloud on 127.0.0.1 (state, logs and configs under ${base})
   flavors m1.nano m1.tiny m1.small, image cirros, external network public (203.0.113.0/24)
 export OS_CLIENT_CONFIG_FILE=${base}/clouds.yaml
 export ESCALATOR_OPENSTACK_CLOUDS_YAML=${base}/clouds.yaml
+export ESCALATOR_OPENSTACK_ADMIN_CLOUD=escalator-admin
+export ESCALATOR_OPENSTACK_DEMO_CLOUD=escalator-demo
 EOF
