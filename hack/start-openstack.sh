@@ -42,11 +42,12 @@ say() {
   printf '[%5.1fs] %s\n' "$(awk -v a="${started_at}" -v b="$(date +%s.%N)" 'BEGIN{print b-a}')" "$*" >&2
 }
 
-# name -> port it listens on (empty for RPC-only services); the order is the start order
+# service -> the port it listens on (empty for RPC-only services)
 declare -A port=(
   [mysqld]=3306 [epmd]=4369 [rabbitmq]=5672 [keystone]=5000 [placement]=8778 [glance-api]=9292
-  [neutron-api]=9696 [nova-api]=8774 [nova-conductor]= [nova-scheduler]= [nova-compute]=
+  [neutron-api]=9696 [nova-api]=8774 [nova-conductor]="" [nova-scheduler]="" [nova-compute]=""
 )
+# every service, in start order
 services="mysqld epmd rabbitmq keystone placement glance-api neutron-api nova-api nova-conductor nova-scheduler nova-compute"
 
 logs_of() {  # the log files a service writes, most telling first
@@ -99,6 +100,7 @@ esac
 [[ "${base}" == /?* && "${base}" != *..* ]] || { echo "ESCALATOR_OPENSTACK_BASE must be an absolute path" >&2; exit 2; }
 
 # One start at a time (a second `make it` waits for the first).
+mkdir -p "$(dirname "${base}")"
 exec 9>"${base%/}.lock"
 flock -w 1800 9 || fail "another start-openstack.sh holds ${base%/}.lock"
 
@@ -491,7 +493,7 @@ await() {
 }
 http_up() { curl -s -o /dev/null -m 2 "$1"; }
 tcp_up() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-mysql() { mariadb --defaults-file="${etc}/mysql/my.cnf" "$@"; }
+mysql_as_root() { mariadb --defaults-file="${etc}/mysql/my.cnf"; }  # SQL on stdin
 
 start_mariadb() {
   if [[ ! -d "${data}/mysql/mysql" ]]; then
@@ -540,7 +542,7 @@ create_schemas() {
       echo "CREATE USER IF NOT EXISTS 'openstack'@'${host}' IDENTIFIED BY '${db_password}';"
       echo "GRANT ALL PRIVILEGES ON *.* TO 'openstack'@'${host}';"
     done
-  } | mysql
+  } | mysql_as_root
   local keystone_manage=(keystone-manage --config-file "${etc}/keystone/keystone.conf")
   local pids=() names=() i failed=()
   ( "${keystone_manage[@]}" db_sync &&
@@ -604,19 +606,19 @@ spawn_uwsgi neutron-api 9696 /usr/bin/neutron-api 1 1 OS_NEUTRON_CONFIG_DIR="${e
 spawn_uwsgi nova-api 8774 /usr/bin/nova-api-wsgi 2 1 OS_NOVA_CONFIG_DIR="${etc}/nova" \
   OS_NOVA_CONFIG_FILES="/etc/nova/api-paste.ini;nova.conf;nova-db.conf;nova-api.conf"
 
-await keystone 60 "Keystone answering on :5000" http_up http://127.0.0.1:5000/v3
+await keystone 120 "Keystone answering on :5000" http_up http://127.0.0.1:5000/v3
 [[ -z "${first_start}" ]] || bootstrap_identity
 
 spawn nova-conductor /usr/bin/nova-conductor "${nova_manage[@]:1}" --log-file "${logs}/nova-conductor.log"
 spawn nova-scheduler /usr/bin/nova-scheduler "${nova_manage[@]:1}" --log-file "${logs}/nova-scheduler.log"
-await placement 60 "Placement answering on :8778" http_up http://127.0.0.1:8778/
-await rabbitmq 60 "RabbitMQ accepting on :5672" tcp_up 5672
+await placement 120 "Placement answering on :8778" http_up http://127.0.0.1:8778/
+await rabbitmq 120 "RabbitMQ accepting on :5672" tcp_up 5672
 await nova-conductor 120 "nova-conductor consuming" "${python}" "${helpers}/await_rpc_consumers.py" 1 conductor
 spawn nova-compute "${python}" "${helpers}/nova_compute.py" --config-file "${etc}/nova/nova.conf" \
   --log-file "${logs}/nova-compute.log"
-await glance-api 60 "Glance answering on :9292" http_up http://127.0.0.1:9292/versions
-await neutron-api 60 "Neutron answering on :9696" http_up http://127.0.0.1:9696/
-await nova-api 60 "Nova API answering on :8774" http_up http://127.0.0.1:8774/
+await glance-api 120 "Glance answering on :9292" http_up http://127.0.0.1:9292/versions
+await neutron-api 120 "Neutron answering on :9696" http_up http://127.0.0.1:9696/
+await nova-api 120 "Nova API answering on :8774" http_up http://127.0.0.1:8774/
 await nova-scheduler 120 "nova-scheduler consuming" "${python}" "${helpers}/await_rpc_consumers.py" 1 scheduler
 await nova-compute 120 "nova-compute consuming" "${python}" "${helpers}/await_rpc_consumers.py" 1 "compute.${compute_host}"
 
