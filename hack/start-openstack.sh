@@ -639,7 +639,5 @@ OpenStack test cloud on 127.0.0.1 (state, logs and configs under ${base})
   keystone :5000/v3  nova :8774/v2.1  neutron :9696  glance :9292  placement :8778  region RegionOne
   flavors m1.nano m1.tiny m1.small, image cirros, external network public (203.0.113.0/24)
 export OS_CLIENT_CONFIG_FILE=${base}/clouds.yaml
-export ESCALATOR_OPENSTACK_CLOUDS_YAML=${base}/clouds.yaml
-export ESCALATOR_OPENSTACK_ADMIN_CLOUD=escalator-admin
-export ESCALATOR_OPENSTACK_DEMO_CLOUD=escalator-demo
+export ESCALATOR_OPENSTACK_CLOUDS=${base}/clouds.yaml
 EOF
