@@ -5,15 +5,20 @@ import dev.escalator.operator.check.CheckExpansion;
 import dev.escalator.operator.check.CheckScheduler;
 import dev.escalator.operator.check.CheckTypes;
 import dev.escalator.operator.metrics.EscalatorMetrics;
-import io.prometheus.client.CollectorRegistry;
+import dev.escalator.operator.metrics.OperatorStatusCollector;
+import dev.escalator.operator.metrics.ReconcileMetrics;
+import dev.escalator.operator.metrics.TimedProbes;
 import dev.escalator.operator.reconciler.EnvironmentReconciler;
 import dev.escalator.operator.reconciler.EventRecorder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
-import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
+import io.prometheus.client.CollectorRegistry;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One running operator: the JOSDK {@link Operator} with the Environment reconciler, the check
@@ -25,6 +30,11 @@ public final class EscalatorOperator implements AutoCloseable {
   private final CheckScheduler scheduler;
   private final HttpClient http;
   private final EscalatorMetrics metrics;
+  private final ReconcileMetrics reconcileMetrics;
+  private final OperatorStatusCollector statusCollector;
+  private final CollectorRegistry registry;
+  /** Whether this replica holds the Lease; always true without leader election. */
+  private final AtomicBoolean leading;
 
   /** With metrics in a registry of its own (tests, the demo). */
   public EscalatorOperator(KubernetesClient client, OperatorSettings settings, Clock clock) {
@@ -38,8 +48,12 @@ public final class EscalatorOperator implements AutoCloseable {
   public EscalatorOperator(KubernetesClient client, OperatorSettings settings, Clock clock, CheckScheduler.Options checkOptions,
       CollectorRegistry registry) {
     this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NEVER).build();
-    CheckTypes checkTypes = CheckTypes.standard(client);
+    this.registry = registry;
     this.metrics = new EscalatorMetrics(registry);
+    this.reconcileMetrics = new ReconcileMetrics(registry);
+    this.leading = new AtomicBoolean(!settings.leaderElection());
+    this.statusCollector = new OperatorStatusCollector(() -> leading.get() && isReady()).register(registry);
+    CheckTypes checkTypes = TimedProbes.of(CheckTypes.standard(client), metrics);
     var verdictEvents = EnvironmentReconciler.newVerdictEventSource();
     this.scheduler = new CheckScheduler(checkTypes, verdictEvents, checkOptions);
     EnvironmentReconciler reconciler = new EnvironmentReconciler(scheduler, new CheckExpansion(checkTypes), verdictEvents,
@@ -52,9 +66,14 @@ public final class EscalatorOperator implements AutoCloseable {
           // object, on the status subresource): the in-process API the tests use has no SSA, and what
           // the tests exercise is what runs in clusters. A plain merge patch would leave removed keys.
           .withUseSSAToPatchPrimaryResource(false)
-          .withStopOnInformerErrorDuringStartup(true);
+          .withStopOnInformerErrorDuringStartup(true)
+          .withMetrics(reconcileMetrics);
       if (settings.leaderElection()) {
-        o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(settings.leaseName(), settings.leaseNamespace()));
+        // JOSDK's defaults (lease timings, exit when leadership is lost); the callbacks only feed escalator_operator_reconciling.
+        o.withLeaderElectionConfiguration(LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(settings.leaseName())
+            .withLeaseNamespace(settings.leaseNamespace())
+            .withLeaderCallbacks(new LeaderCallbacks(() -> leading.set(true), () -> leading.set(false), leader -> {}))
+            .build());
       }
     });
     operator.register(reconciler, c -> {
@@ -81,11 +100,18 @@ public final class EscalatorOperator implements AutoCloseable {
     return scheduler;
   }
 
+  /** The operator's metrics: what action providers report to, e.g. {@link EscalatorMetrics#circuitBreakers}. */
+  public EscalatorMetrics metrics() {
+    return metrics;
+  }
+
   @Override
   public void close() {
     operator.stop();
     scheduler.close();
     http.close();
     metrics.close();
+    reconcileMetrics.close();
+    registry.unregister(statusCollector);
   }
 }

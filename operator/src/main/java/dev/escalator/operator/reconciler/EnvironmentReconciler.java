@@ -129,6 +129,7 @@ public class EnvironmentReconciler implements Reconciler<Environment>, Cleaner<E
     EnvironmentStatus status = StatusBuilder.build(env, model, decision.state(), verdicts, inventory, proposed, transientErrors, now);
     emitted.forEach(e -> record(env, e));
     metrics.environment(model.namespace(), model.name(), status.phase, verdicts);
+    metrics.decided(model.namespace(), model.name(), model.ladder(), state, decision.state());
 
     Duration delay = nextReconcile(decision, transientErrors, now);
     UpdateControl<Environment> control = unchanged(env.getStatus(), status) ? UpdateControl.noUpdate() : UpdateControl.patchStatus(statusOnly(env, status));
