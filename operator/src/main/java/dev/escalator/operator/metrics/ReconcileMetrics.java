@@ -21,8 +21,12 @@ import java.util.Map;
  * resource's name, so the series do not grow with the number of Environments.
  *
  * <ul>
- *   <li>{@code escalator_reconciliations_started_total}, {@code _succeeded_total}, {@code
- *       _failed_total} (JOSDK will retry), {@code _retries_total} (started as a retry);
+ *   <li>{@code escalator_reconciliations_started_total}, {@code _succeeded_total} and {@code
+ *       _failed_total}: executions of a reconcile (the reconciler and JOSDK's own writes after it,
+ *       e.g. the status patch) and how they ended; failed ones are retried by JOSDK with backoff.
+ *       Counted here rather than from JOSDK's failure callback, which is not called for the last
+ *       failed retry nor when a new event is already waiting. {@code _retries_total}: executions
+ *       that were a retry;
  *   <li>{@code escalator_reconciliations_executing}: reconciles running now;
  *   <li>{@code escalator_reconcile_duration_seconds{controller,operation,outcome}}: the reconciler's
  *       own time, operation {@code reconcile} or {@code cleanup}, outcome {@code success} or {@code
@@ -45,14 +49,25 @@ public final class ReconcileMetrics implements Metrics, AutoCloseable {
   private final Histogram duration;
   private final Counter events;
   private final List<Collector> collectors;
+  /** The execution running on this thread (JOSDK runs one execution per thread, start to finish), or null. */
+  private final ThreadLocal<Execution> current = new ThreadLocal<>();
+
+  private static final class Execution {
+    final String controller;
+    boolean succeeded;
+
+    Execution(String controller) {
+      this.controller = controller;
+    }
+  }
 
   public ReconcileMetrics(CollectorRegistry registry) {
     this.registry = registry;
-    started = Counter.build("escalator_reconciliations_started_total", "Reconciles submitted for execution.")
+    started = Counter.build("escalator_reconciliations_started_total", "Reconcile executions started.")
         .labelNames("controller").register(registry);
     succeeded = Counter.build("escalator_reconciliations_succeeded_total", "Reconciles that finished without an exception.")
         .labelNames("controller").register(registry);
-    failed = Counter.build("escalator_reconciliations_failed_total", "Reconciles that threw; JOSDK retries them with backoff.")
+    failed = Counter.build("escalator_reconciliations_failed_total", "Reconciles that failed (the reconciler or the status write threw); JOSDK retries them with backoff.")
         .labelNames("controller").register(registry);
     retries = Counter.build("escalator_reconciliations_retries_total", "Reconciles started as a retry of a failed one.")
         .labelNames("controller").register(registry);
@@ -89,28 +104,32 @@ public final class ReconcileMetrics implements Metrics, AutoCloseable {
 
   @Override
   public void reconcileCustomResource(HasMetadata resource, RetryInfo retryInfo, Map<String, Object> metadata) {
-    started.labels(controller(metadata)).inc();
     if (retryInfo != null && retryInfo.getAttemptCount() > 0) retries.labels(controller(metadata)).inc();
   }
 
   @Override
   public void reconciliationExecutionStarted(HasMetadata resource, Map<String, Object> metadata) {
-    executing.labels(controller(metadata)).inc();
+    Execution e = new Execution(controller(metadata));
+    current.set(e);
+    started.labels(e.controller).inc();
+    executing.labels(e.controller).inc();
   }
 
-  @Override
-  public void reconciliationExecutionFinished(HasMetadata resource, Map<String, Object> metadata) {
-    executing.labels(controller(metadata)).dec();
-  }
-
+  /** Called on the execution's thread before it finishes, only when it succeeded. */
   @Override
   public void finishedReconciliation(HasMetadata resource, Map<String, Object> metadata) {
-    succeeded.labels(controller(metadata)).inc();
+    Execution e = current.get();
+    if (e != null) e.succeeded = true;
   }
 
+  /** JOSDK also calls this when it skipped an execution (the resource was gone): nothing started, nothing counted. */
   @Override
-  public void failedReconciliation(HasMetadata resource, Exception exception, Map<String, Object> metadata) {
-    failed.labels(controller(metadata)).inc();
+  public void reconciliationExecutionFinished(HasMetadata resource, Map<String, Object> metadata) {
+    Execution e = current.get();
+    if (e == null) return;
+    current.remove();
+    executing.labels(e.controller).dec();
+    (e.succeeded ? succeeded : failed).labels(e.controller).inc();
   }
 
   @Override
