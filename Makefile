@@ -6,7 +6,7 @@ MVN ?= mvn
 MVN_FLAGS ?= -B -ntp
 CRD := environments.escalator.dev-v1.yml
 
-.PHONY: help test it demo run crds bench build clean
+.PHONY: help test it demo run crds bench build clean chart-files image e2e
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-6s %s\n", $$1, $$2}'
@@ -43,3 +43,8 @@ build: ## Build the operator jar
 
 clean:
 	$(MVN) $(MVN_FLAGS) -q clean
+
+chart-files: ## Copy monitoring/'s alert rules, dashboard and Grafana alerts into the Helm chart (a test fails on drift)
+	mkdir -p helm/escalator/files
+	cp monitoring/escalator-rules.yml monitoring/grafana/escalator-dashboard.json monitoring/grafana/escalator-alerts.yaml helm/escalator/files/
+	@echo "helm/escalator/files/ now holds monitoring/'s files"
