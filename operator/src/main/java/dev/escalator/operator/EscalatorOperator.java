@@ -93,7 +93,7 @@ public final class EscalatorOperator implements AutoCloseable {
 
   /** Started, and every informer and event source healthy: what /readyz reports. */
   public boolean isReady() {
-    return operator.getRuntimeInfo().isStarted() && operator.getRuntimeInfo().allEventSourcesAreHealthy();
+    return operator != null && operator.getRuntimeInfo().isStarted() && operator.getRuntimeInfo().allEventSourcesAreHealthy();
   }
 
   public CheckScheduler checkScheduler() {

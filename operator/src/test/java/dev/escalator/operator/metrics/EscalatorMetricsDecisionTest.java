@@ -172,4 +172,16 @@ class EscalatorMetricsDecisionTest {
     assertThat(registry.getSampleValue("escalator_probe_duration_seconds_count", new String[] {"type", "outcome"},
         new String[] {"kubernetes", "error"})).isEqualTo(1.0);
   }
+
+  @Test
+  void theReconcilingGaugeRegistersOnARegistryThatChecksNamesBeforeTheOperatorExists() {
+    CollectorRegistry checking = new CollectorRegistry(true); // like CollectorRegistry.defaultRegistry, which Main uses
+    java.util.concurrent.atomic.AtomicBoolean acting = new java.util.concurrent.atomic.AtomicBoolean();
+    new OperatorStatusCollector(() -> {
+      if (!acting.get()) throw new IllegalStateException("read before the operator exists");
+      return true;
+    }).register(checking);
+    acting.set(true);
+    assertThat(checking.getSampleValue("escalator_operator_reconciling")).isEqualTo(1.0);
+  }
 }
