@@ -48,3 +48,12 @@ chart-files: ## Copy monitoring/'s alert rules, dashboard and Grafana alerts int
 	mkdir -p helm/escalator/files
 	cp monitoring/escalator-rules.yml monitoring/grafana/escalator-dashboard.json monitoring/grafana/escalator-alerts.yaml helm/escalator/files/
 	@echo "helm/escalator/files/ now holds monitoring/'s files"
+
+IMAGE ?= escalator:dev
+image: ## Build the operator image (IMAGE=name:tag); needs a running Docker engine
+	@command -v docker >/dev/null 2>&1 || { echo "make image: no docker command here; install Docker (or build elsewhere: docker build -t $(IMAGE) .)" >&2; exit 1; }
+	@docker info >/dev/null 2>&1 || { echo "make image: docker cannot reach a Docker engine (docker info failed): start one, or build where one runs" >&2; exit 1; }
+	docker build -t $(IMAGE) .
+
+e2e: ## End-to-end on a throwaway kind cluster: image, helm install, break an example, watch the repair, uninstall (needs docker, kind, kubectl, helm)
+	hack/e2e-kind.sh
