@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -78,8 +77,7 @@ final class CrdSchema {
   private void object(JsonNode schema, ObjectNode value, String path) {
     JsonNode properties = schema.path("properties");
     // Defaults first, as the API server applies them before it validates.
-    for (Iterator<Map.Entry<String, JsonNode>> it = properties.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> p = it.next();
+    for (Map.Entry<String, JsonNode> p : properties.properties()) {
       if (!value.has(p.getKey()) && p.getValue().has("default")) value.set(p.getKey(), p.getValue().get("default").deepCopy());
     }
     for (JsonNode required : schema.path("required")) {
@@ -87,8 +85,7 @@ final class CrdSchema {
     }
     JsonNode additional = schema.get("additionalProperties");
     boolean preserve = schema.path("x-kubernetes-preserve-unknown-fields").asBoolean();
-    for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> field = it.next();
+    for (Map.Entry<String, JsonNode> field : value.properties()) {
       String child = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
       // apiVersion, kind and metadata are the API server's own, whether the schema lists them or not.
       if (path.isEmpty() && ROOT_FIELDS.contains(field.getKey())) continue;

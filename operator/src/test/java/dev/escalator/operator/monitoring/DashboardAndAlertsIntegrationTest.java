@@ -390,7 +390,7 @@ class DashboardAndAlertsIntegrationTest {
     List<Series> out = new ArrayList<>();
     for (JsonNode s : data.path("result")) {
       Map<String, String> labels = new HashMap<>();
-      s.path("metric").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+      s.path("metric").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
       Map<Long, Double> samples = new HashMap<>();
       for (JsonNode v : s.path("values")) samples.put(v.get(0).asLong(), Double.parseDouble(v.get(1).asText()));
       out.add(new Series(labels, samples));
