@@ -8,6 +8,9 @@ import dev.escalator.operator.metrics.EscalatorMetrics;
 import dev.escalator.operator.metrics.OperatorStatusCollector;
 import dev.escalator.operator.metrics.ReconcileMetrics;
 import dev.escalator.operator.metrics.TimedProbes;
+import dev.escalator.operator.openstack.OpenStackClouds;
+import dev.escalator.operator.openstack.OpenStackProvider;
+import dev.escalator.operator.spec.EnvironmentDirectory;
 import dev.escalator.operator.reconciler.EnvironmentReconciler;
 import dev.escalator.operator.reconciler.EventRecorder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -53,12 +56,15 @@ public final class EscalatorOperator implements AutoCloseable {
     this.reconcileMetrics = new ReconcileMetrics(registry);
     this.leading = new AtomicBoolean(!settings.leaderElection());
     this.statusCollector = new OperatorStatusCollector(() -> leading.get() && isReady()).register(registry);
-    CheckTypes checkTypes = TimedProbes.of(CheckTypes.standard(client), metrics);
+    EnvironmentDirectory directory = new EnvironmentDirectory();
+    OpenStackClouds clouds = new OpenStackClouds(OpenStackProvider.secrets(client), settings.openstack(), clock,
+        (endpoint, state) -> metrics.circuitState("openstack", endpoint, state));
+    CheckTypes checkTypes = TimedProbes.of(CheckTypes.standard(client).with(OpenStackProvider.checkType(clouds, directory)), metrics);
     var verdictEvents = EnvironmentReconciler.newVerdictEventSource();
     this.scheduler = new CheckScheduler(checkTypes, verdictEvents, checkOptions);
     EnvironmentReconciler reconciler = new EnvironmentReconciler(scheduler, new CheckExpansion(checkTypes), verdictEvents,
-        ActionTypes.kubernetes(client, http, clock), new EventRecorder(client, clock), clock, settings.actionPollInterval(),
-        metrics);
+        ActionTypes.kubernetes(client, http, clock).with(OpenStackProvider.actionType(clouds)), new EventRecorder(client, clock),
+        clock, settings.actionPollInterval(), metrics, directory, clouds::endpoints);
     this.operator = new Operator(o -> {
       o.withKubernetesClient(client)
           .withCloseClientOnStop(false)

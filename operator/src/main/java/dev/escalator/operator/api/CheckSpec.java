@@ -17,8 +17,8 @@ import io.fabric8.generator.annotation.ValidationRule;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
-    value = "[has(self.http), has(self.tcp), has(self.icmp), has(self.prometheus), has(self.alert), has(self.kubernetes)].filter(x, x).size() == 1",
-    message = "exactly one probe type (http, tcp, icmp, prometheus, alert, kubernetes) must be set")
+    value = "[has(self.http), has(self.tcp), has(self.icmp), has(self.prometheus), has(self.alert), has(self.kubernetes), has(self.openstack)].filter(x, x).size() == 1",
+    message = "exactly one probe type (http, tcp, icmp, prometheus, alert, kubernetes, openstack) must be set")
 @ValidationRule(
     value = "self.scope != 'Environment' || !has(self.tier)",
     message = "tier applies only to Tier and Node scoped checks")
@@ -39,6 +39,10 @@ public class CheckSpec {
   @Required
   @JsonPropertyDescription("Name of the ladder level this check's failure requires.")
   public String escalatesTo;
+
+  @Default("false")
+  @JsonPropertyDescription("A gate (e.g. the provider is online): while it is not passing, whether failing or unobservable, no level gentler than its escalatesTo level starts.")
+  public boolean gate;
 
   @Default("10")
   @Min(1)
@@ -68,4 +72,5 @@ public class CheckSpec {
   public PrometheusProbeSpec prometheus;
   public AlertProbeSpec alert;
   public KubernetesProbeSpec kubernetes;
+  public OpenStackProbeSpec openstack;
 }

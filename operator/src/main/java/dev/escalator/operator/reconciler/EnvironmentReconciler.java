@@ -1,6 +1,7 @@
 package dev.escalator.operator.reconciler;
 
 import dev.escalator.operator.action.ActionTypes;
+import dev.escalator.operator.action.ProviderHealth;
 import dev.escalator.operator.api.Environment;
 import dev.escalator.operator.api.EnvironmentStatus;
 import dev.escalator.operator.check.CheckExpansion;
@@ -12,12 +13,14 @@ import dev.escalator.operator.ladder.DomainEvent;
 import dev.escalator.operator.ladder.EnvironmentState;
 import dev.escalator.operator.ladder.EscalationMachine;
 import dev.escalator.operator.ladder.Failure;
+import dev.escalator.operator.ladder.Gate;
 import dev.escalator.operator.ladder.Inputs;
 import dev.escalator.operator.ladder.Node;
 import dev.escalator.operator.ladder.Phase;
 import dev.escalator.operator.ladder.Plan;
 import dev.escalator.operator.ladder.Target;
 import dev.escalator.operator.metrics.EscalatorMetrics;
+import dev.escalator.operator.spec.EnvironmentDirectory;
 import dev.escalator.operator.spec.EnvironmentModel;
 import dev.escalator.operator.spec.InvalidSpecException;
 import dev.escalator.operator.spec.SpecProblem;
@@ -62,10 +65,14 @@ public class EnvironmentReconciler implements Reconciler<Environment>, Cleaner<E
   private final Clock clock;
   private final Duration pollInterval;
   private final EscalatorMetrics metrics;
+  private final EnvironmentDirectory directory;
+  private final ProviderHealth providers;
 
   public EnvironmentReconciler(CheckScheduler checks, CheckExpansion expansion, VerdictEventSource verdictEvents, ActionTypes actions,
-      EventRecorder events, Clock clock, Duration pollInterval, EscalatorMetrics metrics) {
+      EventRecorder events, Clock clock, Duration pollInterval, EscalatorMetrics metrics, EnvironmentDirectory directory, ProviderHealth providers) {
     this.checks = checks;
+    this.providers = providers;
+    this.directory = directory;
     this.expansion = expansion;
     this.verdictEvents = verdictEvents;
     this.executor = new StepExecutor(actions, metrics);
@@ -93,7 +100,8 @@ public class EnvironmentReconciler implements Reconciler<Environment>, Cleaner<E
     List<Node> inventory;
     try {
       model = EnvironmentModel.from(env, expansion::validate);
-      inventory = model.staticInventory();
+      directory.put(model.namespace(), model.name(), env.getSpec());
+      inventory = model.inventory(Inventory.recorded(env.getStatus()));
       checks.sync(key, expansion.expand(model.name(), model.namespace(), model.checks(), inventory));
     } catch (InvalidSpecException e) {
       return invalid(env, key, e, now);
@@ -109,7 +117,7 @@ public class EnvironmentReconciler implements Reconciler<Environment>, Cleaner<E
     EscalationMachine machine = new EscalationMachine(model.ladder(), model.policy());
     EnvironmentState state = StateCodec.decode(env.getStatus(), now);
     Inputs inputs = new Inputs(now, failures, inventory, model.dryRun(), annotationValues(env, Environment.APPROVE_ANNOTATION),
-        annotation(env, Environment.RESET_ANNOTATION), specChanged(env), Map.of());
+        annotation(env, Environment.RESET_ANNOTATION), specChanged(env), Map.of(), closedGate(model, verdicts));
 
     List<DomainEvent> emitted = new ArrayList<>();
     List<String> transientErrors = new ArrayList<>();
@@ -119,6 +127,14 @@ public class EnvironmentReconciler implements Reconciler<Environment>, Cleaner<E
     for (int round = 0; round < MAX_ROUNDS; round++) {
       StepExecutor.Outcome outcome = executor.execute(env, model, decision, inventory, polled);
       transientErrors.addAll(outcome.transientErrors());
+      if (!outcome.nodes().isEmpty()) {
+        List<Node> updated = model.inventory(Inventory.merge(inventory, outcome.nodes()));
+        if (!updated.equals(inventory)) {
+          inventory = updated;
+          inputs = inputs.withInventory(inventory);
+          checks.sync(key, expansion.expand(model.name(), model.namespace(), model.checks(), inventory));
+        }
+      }
       if (outcome.reports().isEmpty()) break;
       decision = machine.decide(decision.state(), inputs.withReports(outcome.reports()));
       emitted.addAll(decision.events());
@@ -126,7 +142,8 @@ public class EnvironmentReconciler implements Reconciler<Environment>, Cleaner<E
 
     // Shown once the machine announced it (quiescence elapsed); its summary is what the machine compares to announce once.
     Optional<Plan> proposed = model.dryRun() && decision.state().proposed() != null ? machine.planner().plan(failures) : Optional.empty();
-    EnvironmentStatus status = StatusBuilder.build(env, model, decision.state(), verdicts, inventory, proposed, transientErrors, now);
+    EnvironmentStatus status = StatusBuilder.build(env, model, decision.state(), verdicts, inventory, proposed, transientErrors,
+        providers.endpoints(model.namespace(), model.name()), now);
     emitted.forEach(e -> record(env, e));
     metrics.environment(model.namespace(), model.name(), status.phase, verdicts);
     metrics.decided(model.namespace(), model.name(), model.ladder(), state, decision.state());
@@ -136,9 +153,27 @@ public class EnvironmentReconciler implements Reconciler<Environment>, Cleaner<E
     return delay == null ? control : control.rescheduleAfter(delay);
   }
 
+  /**
+   * The most drastic gate check not passing on some target (failing, or no result: a gate opens
+   * only on evidence), or null.
+   */
+  static Gate closedGate(EnvironmentModel model, List<CheckVerdict> verdicts) {
+    Gate closed = null;
+    for (var check : model.checks()) {
+      if (!check.gate) continue;
+      int index = model.ladder().find(check.escalatesTo).map(l -> l.index()).orElse(1);
+      List<CheckVerdict> own = verdicts.stream().filter(v -> v.check().equals(check.name)).toList();
+      String why = own.isEmpty() ? "no result yet" : own.stream().filter(v -> !Boolean.TRUE.equals(v.healthy()))
+          .map(v -> v.target().key() + ": " + (v.message() == null ? "no result yet" : v.message())).findFirst().orElse(null);
+      if (why != null && (closed == null || index < closed.levelIndex())) closed = new Gate(check.name, index, why);
+    }
+    return closed;
+  }
+
   private UpdateControl<Environment> invalid(Environment env, String key, InvalidSpecException e, Instant now) {
     // Stop probing a spec we cannot trust, and never act on it; what was recorded in status is kept.
     checks.remove(key);
+    directory.remove(env.getMetadata().getNamespace(), env.getMetadata().getName());
     metrics.environment(env.getMetadata().getNamespace(), env.getMetadata().getName(), "Invalid", List.of());
     EnvironmentStatus status = StatusBuilder.invalid(env, e.problems(), now);
     if (unchanged(env.getStatus(), status)) return UpdateControl.noUpdate();
@@ -157,6 +192,7 @@ public class EnvironmentReconciler implements Reconciler<Environment>, Cleaner<E
   @Override
   public DeleteControl cleanup(Environment env, Context<Environment> context) {
     checks.remove(VerdictEventSource.key(env));
+    directory.remove(env.getMetadata().getNamespace(), env.getMetadata().getName());
     metrics.forget(env.getMetadata().getNamespace(), env.getMetadata().getName());
     return DeleteControl.defaultDelete();
   }
