@@ -264,6 +264,9 @@ class DashboardAndAlertsIntegrationTest {
     Running main = operator(false);
     Running forbidden = operator(true);
     registerTargets(main, forbidden);
+    // Scraped from the start: counters must be seen at 0 before they move, or rate() sees no increase.
+    await("targets discovered and scraped").atMost(TIMEOUT).untilAsserted(() ->
+        assertThat(instant("count(up{run=\"" + run + "\"} == 1) == 2")).isNotEmpty());
 
     create(main.client(), environment("exhausts", "/broken", webhookLevel("redeploy", false)));
     create(main.client(), environment("awaits-approval", "/broken", webhookLevel("restart", true)));
