@@ -6,7 +6,7 @@ MVN ?= mvn
 MVN_FLAGS ?= -B -ntp
 CRD := environments.escalator.dev-v1.yml
 
-.PHONY: help test it demo run crds bench build clean
+.PHONY: help test it demo run crds bench build clean chart-files image e2e
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-6s %s\n", $$1, $$2}'
@@ -43,3 +43,17 @@ build: ## Build the operator jar
 
 clean:
 	$(MVN) $(MVN_FLAGS) -q clean
+
+chart-files: ## Copy monitoring/'s alert rules, dashboard and Grafana alerts into the Helm chart (a test fails on drift)
+	mkdir -p helm/escalator/files
+	cp monitoring/escalator-rules.yml monitoring/grafana/escalator-dashboard.json monitoring/grafana/escalator-alerts.yaml helm/escalator/files/
+	@echo "helm/escalator/files/ now holds monitoring/'s files"
+
+IMAGE ?= escalator:dev
+image: ## Build the operator image (IMAGE=name:tag); needs a running Docker engine
+	@command -v docker >/dev/null 2>&1 || { echo "make image: no docker command here; install Docker (or build elsewhere: docker build -t $(IMAGE) .)" >&2; exit 1; }
+	@docker info >/dev/null 2>&1 || { echo "make image: docker cannot reach a Docker engine (docker info failed): start one, or build where one runs" >&2; exit 1; }
+	docker build -t $(IMAGE) .
+
+e2e: ## End-to-end on a throwaway kind cluster: image, helm install, break an example, watch the repair, uninstall (needs docker, kind, kubectl, helm)
+	hack/e2e-kind.sh

@@ -2,8 +2,12 @@
 # Starts a real Prometheus and Alertmanager on 127.0.0.1 for Escalator's integration tests.
 #
 # Prometheus evaluates one rule, EscalatorAlwaysFiring (vector(1), for: 0s), and sends it to the
-# Alertmanager, so tests can see a firing alert without waiting on any scrape. Everything they write
-# lives under hack/.state/ (gitignored). Idempotent: servers already up and ready are left alone.
+# Alertmanager, so tests can see a firing alert without waiting on any scrape. It also loads the
+# project's own alert rules (monitoring/escalator-rules.yml) and scrapes, every second, the operators
+# that tests register as file_sd targets: a JSON file in $ESCALATOR_PROMETHEUS_TARGETS_DIR
+# ([{"targets": ["127.0.0.1:PORT"], "labels": {...}}]), picked up within seconds. Everything they
+# write lives under hack/.state/ (gitignored). Idempotent: servers already up and ready are left
+# alone, except that Prometheus re-reads its configuration and rules (SIGHUP).
 #
 #   hack/start-monitoring.sh      # prints the URLs, and the exports the tests read
 #   hack/stop-monitoring.sh
@@ -13,6 +17,7 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 state="${here}/.state/monitoring"
+repo="$(cd "${here}/.." && pwd)"
 prom_port="${ESCALATOR_PROMETHEUS_PORT:-19090}"
 am_port="${ESCALATOR_ALERTMANAGER_PORT:-19093}"
 prom_url="http://127.0.0.1:${prom_port}"
@@ -32,7 +37,7 @@ install_if_missing() {
 }
 
 write_config() {
-  mkdir -p "${state}/prometheus-data" "${state}/alertmanager-data"
+  mkdir -p "${state}/prometheus-data" "${state}/alertmanager-data" "${state}/targets"
   cat >"${state}/alertmanager.yml" <<YAML
 route:
   receiver: discard
@@ -61,6 +66,7 @@ global:
   evaluation_interval: 1s
 rule_files:
   - ${state}/rules.yml
+  - ${repo}/monitoring/escalator-rules.yml
 alerting:
   alertmanagers:
     - static_configs:
@@ -69,6 +75,12 @@ scrape_configs:
   - job_name: prometheus
     static_configs:
       - targets: ["127.0.0.1:${prom_port}"]
+  - job_name: escalator
+    scrape_interval: 1s
+    scrape_timeout: 1s
+    file_sd_configs:
+      - files: ["${state}/targets/*.json"]
+        refresh_interval: 5s
 YAML
 }
 
@@ -90,7 +102,11 @@ start_alertmanager() {
 }
 
 start_prometheus() {
-  if running "${state}/prometheus.pid" && ready "${prom_url}"; then return; fi
+  if running "${state}/prometheus.pid" && ready "${prom_url}"; then
+    # Already up: make it read the configuration and rules written above.
+    kill -HUP "$(cat "${state}/prometheus.pid")"
+    return
+  fi
   ready "${prom_url}" && die "something else answers on ${prom_url}; set ESCALATOR_PROMETHEUS_PORT"
   # A 1s resend delay: the first notification is dropped while the Alertmanager is being
   # discovered, and the default (1m) would make the alert appear a minute late.
@@ -135,3 +151,4 @@ echo "Prometheus:   ${prom_url}"
 echo "Alertmanager: ${am_url}"
 echo "export ESCALATOR_PROMETHEUS_URL=${prom_url}"
 echo "export ESCALATOR_ALERTMANAGER_URL=${am_url}"
+echo "export ESCALATOR_PROMETHEUS_TARGETS_DIR=${state}/targets"

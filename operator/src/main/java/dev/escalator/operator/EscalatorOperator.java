@@ -5,18 +5,23 @@ import dev.escalator.operator.check.CheckExpansion;
 import dev.escalator.operator.check.CheckScheduler;
 import dev.escalator.operator.check.CheckTypes;
 import dev.escalator.operator.metrics.EscalatorMetrics;
+import dev.escalator.operator.metrics.OperatorStatusCollector;
+import dev.escalator.operator.metrics.ReconcileMetrics;
+import dev.escalator.operator.metrics.TimedProbes;
 import dev.escalator.operator.openstack.OpenStackClouds;
 import dev.escalator.operator.openstack.OpenStackProvider;
 import dev.escalator.operator.spec.EnvironmentDirectory;
-import io.prometheus.client.CollectorRegistry;
 import dev.escalator.operator.reconciler.EnvironmentReconciler;
 import dev.escalator.operator.reconciler.EventRecorder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
-import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
+import io.prometheus.client.CollectorRegistry;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One running operator: the JOSDK {@link Operator} with the Environment reconciler, the check
@@ -28,6 +33,11 @@ public final class EscalatorOperator implements AutoCloseable {
   private final CheckScheduler scheduler;
   private final HttpClient http;
   private final EscalatorMetrics metrics;
+  private final ReconcileMetrics reconcileMetrics;
+  private final OperatorStatusCollector statusCollector;
+  private final CollectorRegistry registry;
+  /** Whether this replica holds the Lease; always true without leader election. */
+  private final AtomicBoolean leading;
 
   /** With metrics in a registry of its own (tests, the demo). */
   public EscalatorOperator(KubernetesClient client, OperatorSettings settings, Clock clock) {
@@ -41,11 +51,15 @@ public final class EscalatorOperator implements AutoCloseable {
   public EscalatorOperator(KubernetesClient client, OperatorSettings settings, Clock clock, CheckScheduler.Options checkOptions,
       CollectorRegistry registry) {
     this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NEVER).build();
+    this.registry = registry;
     this.metrics = new EscalatorMetrics(registry);
+    this.reconcileMetrics = new ReconcileMetrics(registry);
+    this.leading = new AtomicBoolean(!settings.leaderElection());
+    this.statusCollector = new OperatorStatusCollector(() -> leading.get() && isReady()).register(registry);
     EnvironmentDirectory directory = new EnvironmentDirectory();
     OpenStackClouds clouds = new OpenStackClouds(OpenStackProvider.secrets(client), settings.openstack(), clock,
-        (endpoint, state) -> { });
-    CheckTypes checkTypes = CheckTypes.standard(client).with(OpenStackProvider.checkType(clouds, directory));
+        (endpoint, state) -> metrics.circuitState("openstack", endpoint, state));
+    CheckTypes checkTypes = TimedProbes.of(CheckTypes.standard(client).with(OpenStackProvider.checkType(clouds, directory)), metrics);
     var verdictEvents = EnvironmentReconciler.newVerdictEventSource();
     this.scheduler = new CheckScheduler(checkTypes, verdictEvents, checkOptions);
     EnvironmentReconciler reconciler = new EnvironmentReconciler(scheduler, new CheckExpansion(checkTypes), verdictEvents,
@@ -60,9 +74,14 @@ public final class EscalatorOperator implements AutoCloseable {
           .withUseSSAToPatchPrimaryResource(false)
           // Needed for the status cache of PrimaryUpdateAndCacheUtils to tell its own writes from newer ones.
           .withParseResourceVersions(true)
-          .withStopOnInformerErrorDuringStartup(true);
+          .withStopOnInformerErrorDuringStartup(true)
+          .withMetrics(reconcileMetrics);
       if (settings.leaderElection()) {
-        o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(settings.leaseName(), settings.leaseNamespace()));
+        // JOSDK's defaults (lease timings, exit when leadership is lost); the callbacks only feed escalator_operator_reconciling.
+        o.withLeaderElectionConfiguration(LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(settings.leaseName())
+            .withLeaseNamespace(settings.leaseNamespace())
+            .withLeaderCallbacks(new LeaderCallbacks(() -> leading.set(true), () -> leading.set(false), leader -> {}))
+            .build());
       }
     });
     operator.register(reconciler, c -> {
@@ -82,11 +101,16 @@ public final class EscalatorOperator implements AutoCloseable {
 
   /** Started, and every informer and event source healthy: what /readyz reports. */
   public boolean isReady() {
-    return operator.getRuntimeInfo().isStarted() && operator.getRuntimeInfo().allEventSourcesAreHealthy();
+    return operator != null && operator.getRuntimeInfo().isStarted() && operator.getRuntimeInfo().allEventSourcesAreHealthy();
   }
 
   public CheckScheduler checkScheduler() {
     return scheduler;
+  }
+
+  /** The operator's metrics: what action providers report to, e.g. {@link EscalatorMetrics#circuitBreakers}. */
+  public EscalatorMetrics metrics() {
+    return metrics;
   }
 
   @Override
@@ -95,5 +119,7 @@ public final class EscalatorOperator implements AutoCloseable {
     scheduler.close();
     http.close();
     metrics.close();
+    reconcileMetrics.close();
+    registry.unregister(statusCollector);
   }
 }

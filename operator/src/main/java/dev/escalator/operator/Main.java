@@ -36,7 +36,16 @@ public final class Main {
       metrics = new OperatorHttpServer(new InetSocketAddress(settings.metricsPort()), registry, operator::isReady);
       LOG.info("/metrics, /healthz and /readyz on :{}", settings.metricsPort());
     }
-    operator.start();
+    try {
+      operator.start();
+    } catch (RuntimeException e) {
+      // The metrics server's threads would keep the JVM (and /healthz) alive: exit, so Kubernetes restarts the pod.
+      LOG.error("escalator could not start against {}", client.getMasterUrl(), e);
+      operator.close();
+      if (metrics != null) metrics.close();
+      client.close();
+      System.exit(1);
+    }
     LOG.info("escalator started against {} (namespaces: {})", client.getMasterUrl(), settings.namespaces().isEmpty() ? "all" : settings.namespaces());
     CountDownLatch stopped = new CountDownLatch(1);
     OperatorHttpServer metricsServer = metrics;

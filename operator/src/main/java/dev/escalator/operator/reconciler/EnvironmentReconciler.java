@@ -149,6 +149,7 @@ public class EnvironmentReconciler implements Reconciler<Environment>, Cleaner<E
     writeStatus(env, status, context);
     emitted.forEach(e -> record(env, e));
     metrics.environment(model.namespace(), model.name(), status.phase, verdicts);
+    metrics.decided(model.namespace(), model.name(), model.ladder(), state, decision.state());
 
     Duration delay = nextReconcile(decision, transientErrors, now);
     UpdateControl<Environment> control = UpdateControl.noUpdate();

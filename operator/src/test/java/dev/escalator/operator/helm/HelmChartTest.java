@@ -38,6 +38,12 @@ import org.junit.jupiter.api.io.TempDir;
 class HelmChartTest {
   private static final Path CHART = Path.of("../helm/escalator");
   private static final Path CRD = Path.of("../crds/environments.escalator.dev-v1.yml");
+  private static final Path MONITORING = Path.of("../monitoring");
+  /** The chart's copies (files/) of monitoring/'s files, kept in sync by `make chart-files`. */
+  private static final Map<String, Path> CHART_FILES = Map.of(
+      "escalator-rules.yml", MONITORING.resolve("escalator-rules.yml"),
+      "escalator-dashboard.json", MONITORING.resolve("grafana/escalator-dashboard.json"),
+      "escalator-alerts.yaml", MONITORING.resolve("grafana/escalator-alerts.yaml"));
   private static final String RELEASE = "escalator";
   private static final String NAMESPACE = "escalator-system";
   /** Helm's offline default (v1.20) is older than the chart's kubeVersion floor. */
@@ -209,6 +215,74 @@ class HelmChartTest {
   }
 
   @Test
+  void serviceMonitorKeepsTheEnvironmentsNamespaceLabel() {
+    JsonNode monitor = ofKind(render(t -> t.set("serviceMonitor.enabled", true)), "ServiceMonitor").get(0);
+    // Without it Prometheus renames the metrics' namespace label (the Environment's) to exported_namespace.
+    assertThat(monitor.path("spec").path("endpoints").get(0).path("honorLabels").asBoolean()).isTrue();
+  }
+
+  @Test
+  void chartFilesAreCopiesOfMonitoring() throws IOException {
+    for (var e : CHART_FILES.entrySet()) {
+      Path copy = CHART.resolve("files").resolve(e.getKey());
+      assertThat(Files.readAllBytes(copy)).as("%s must be a copy of %s: run `make chart-files`", copy, e.getValue())
+          .isEqualTo(Files.readAllBytes(e.getValue()));
+    }
+    try (Stream<Path> files = Files.list(CHART.resolve("files"))) {
+      assertThat(files.map(f -> f.getFileName().toString())).containsExactlyInAnyOrderElementsOf(CHART_FILES.keySet());
+    }
+  }
+
+  @Test
+  void monitoringObjectsOnlyWhenEnabled() {
+    assertThat(render(t -> t).stream().map(d -> d.path("kind").asText() + "/" + d.path("metadata").path("name").asText()))
+        .doesNotContain("PrometheusRule/escalator", "ConfigMap/escalator-dashboard", "ConfigMap/escalator-grafana-alerts");
+  }
+
+  @Test
+  void prometheusRuleCarriesExactlyTheRulesOfMonitoring() throws IOException {
+    List<JsonNode> rules = ofKind(render(t -> t.set("prometheusRule.enabled", true).set("prometheusRule.labels.release", "kps")),
+        "PrometheusRule");
+    assertThat(rules).singleElement().satisfies(r -> {
+      assertThat(r.path("apiVersion").asText()).isEqualTo("monitoring.coreos.com/v1");
+      assertThat(r.path("metadata").path("namespace").asText()).isEqualTo(NAMESPACE);
+      assertThat(r.path("metadata").path("labels").path("release").asText()).isEqualTo("kps");
+      JsonNode expected = new YAMLMapper().readTree(MONITORING.resolve("escalator-rules.yml").toFile());
+      assertThat(r.path("spec")).as("the PrometheusRule's spec is monitoring/escalator-rules.yml").isEqualTo(expected);
+      assertThat(r.path("spec").path("groups").get(0).path("rules").size()).isGreaterThanOrEqualTo(7);
+    });
+  }
+
+  @Test
+  void grafanaDashboardConfigMapHoldsTheDashboardForTheSidecar() throws IOException {
+    List<JsonNode> maps = ofKind(render(t -> t.set("grafanaDashboard.enabled", true).set("grafanaDashboard.namespace", "monitoring")
+        .set("grafanaDashboard.annotations.grafana_folder", "Escalator")), "ConfigMap");
+    assertThat(maps).singleElement().satisfies(m -> {
+      assertThat(m.path("metadata").path("name").asText()).isEqualTo("escalator-dashboard");
+      assertThat(m.path("metadata").path("namespace").asText()).isEqualTo("monitoring");
+      assertThat(m.path("metadata").path("labels").path("grafana_dashboard").asText()).isEqualTo("1");
+      assertThat(m.path("metadata").path("annotations").path("grafana_folder").asText()).isEqualTo("Escalator");
+      String json = m.path("data").path("escalator-dashboard.json").asText();
+      assertThat(json + "\n").as("byte for byte the dashboard file")
+          .isEqualTo(Files.readString(MONITORING.resolve("grafana/escalator-dashboard.json")));
+    });
+  }
+
+  @Test
+  void grafanaAlertsConfigMapHoldsTheRulesWithTheDatasourceUid() throws IOException {
+    String original = Files.readString(MONITORING.resolve("grafana/escalator-alerts.yaml"));
+    JsonNode byDefault = ofKind(render(t -> t.set("grafanaAlerts.enabled", true)), "ConfigMap").get(0);
+    assertThat(byDefault.path("metadata").path("labels").path("grafana_alert").asText()).isEqualTo("1");
+    assertThat(byDefault.path("data").path("escalator-alerts.yaml").asText() + "\n").isEqualTo(original);
+
+    JsonNode mimir = ofKind(render(t -> t.set("grafanaAlerts.enabled", true).set("grafanaAlerts.datasourceUid", "mimir")), "ConfigMap").get(0);
+    JsonNode groups = new YAMLMapper().readTree(mimir.path("data").path("escalator-alerts.yaml").asText()).path("groups");
+    List<String> uids = new ArrayList<>();
+    groups.get(0).path("rules").forEach(r -> r.path("data").forEach(d -> uids.add(d.path("datasourceUid").asText())));
+    assertThat(uids).contains("mimir", "__expr__").doesNotContain("prometheus");
+  }
+
+  @Test
   void chartCrdIsTheGeneratedCrd() throws IOException {
     Path chartCrd = CHART.resolve("crds").resolve(CRD.getFileName());
 
@@ -226,6 +300,8 @@ class HelmChartTest {
         .hasMessageContaining("replicas");
     assertThatThrownBy(() -> render(t -> t.set("serviceMonitor.enabled", "yes-please")))
         .hasMessageContaining("serviceMonitor");
+    assertThatThrownBy(() -> render(t -> t.set("grafanaAlerts.datasourceUid", "has spaces")))
+        .hasMessageContaining("datasourceUid");
   }
 
   @Test
