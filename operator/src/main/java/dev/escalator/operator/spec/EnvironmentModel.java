@@ -235,6 +235,21 @@ public record EnvironmentModel(
         c.duration(at + ".webhook.completion.interval", w.completion.interval, "5s", true);
       }
     }
+    if (action.metal != null) {
+      var m = action.metal;
+      if (scope == dev.escalator.operator.api.Scope.Environment) c.problem(at + ".metal", "acts on hosts: the level's scope must be Node or Tier");
+      c.name(at + ".metal.pool", m.pool);
+      if (m.strategy != null && (m.strategy.isEmpty() || m.strategy.size() > 3 || m.strategy.contains(null))) {
+        c.problem(at + ".metal.strategy", "needs 1 to 3 of powerCycle, reprovision, replace");
+      }
+      if (m.image != null) c.url(at + ".metal.image", m.image);
+      c.range(at + ".metal.hosts", m.hosts, 1, 100);
+      if (m.timeouts != null) {
+        c.duration(at + ".metal.timeouts.bmcCall", m.timeouts.bmcCall, "30s", true);
+        c.duration(at + ".metal.timeouts.power", m.timeouts.power, "5m", true);
+        c.duration(at + ".metal.timeouts.provision", m.timeouts.provision, "30m", true);
+      }
+    }
     // Template variables: everything string-valued except the Job's pod template, which receives env vars instead.
     JsonNode tree = JSON.valueToTree(action);
     if (tree.has("job")) ((com.fasterxml.jackson.databind.node.ObjectNode) tree.get("job")).remove("template");
