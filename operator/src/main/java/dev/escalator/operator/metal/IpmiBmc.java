@@ -155,6 +155,7 @@ public final class IpmiBmc implements Bmc {
         || out.contains("rakp 2 message indicates an error") || out.contains("insufficient privilege")) {
       return Kind.UNAUTHORIZED;
     }
+    if (out.contains("password is longer than") || out.contains("username is longer than")) return Kind.REFUSED;
     if (out.contains("invalid command") || out.contains("invalid data field") || out.contains("not supported in present state")) {
       return Kind.REFUSED;
     }
