@@ -5,6 +5,9 @@ import dev.escalator.operator.check.CheckExpansion;
 import dev.escalator.operator.check.CheckScheduler;
 import dev.escalator.operator.check.CheckTypes;
 import dev.escalator.operator.metrics.EscalatorMetrics;
+import dev.escalator.operator.openstack.OpenStackClouds;
+import dev.escalator.operator.openstack.OpenStackProvider;
+import dev.escalator.operator.spec.EnvironmentDirectory;
 import io.prometheus.client.CollectorRegistry;
 import dev.escalator.operator.reconciler.EnvironmentReconciler;
 import dev.escalator.operator.reconciler.EventRecorder;
@@ -38,13 +41,16 @@ public final class EscalatorOperator implements AutoCloseable {
   public EscalatorOperator(KubernetesClient client, OperatorSettings settings, Clock clock, CheckScheduler.Options checkOptions,
       CollectorRegistry registry) {
     this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NEVER).build();
-    CheckTypes checkTypes = CheckTypes.standard(client);
     this.metrics = new EscalatorMetrics(registry);
+    EnvironmentDirectory directory = new EnvironmentDirectory();
+    OpenStackClouds clouds = new OpenStackClouds(OpenStackProvider.secrets(client), settings.openstack(), clock,
+        (endpoint, state) -> { });
+    CheckTypes checkTypes = CheckTypes.standard(client).with(OpenStackProvider.checkType(clouds, directory));
     var verdictEvents = EnvironmentReconciler.newVerdictEventSource();
     this.scheduler = new CheckScheduler(checkTypes, verdictEvents, checkOptions);
     EnvironmentReconciler reconciler = new EnvironmentReconciler(scheduler, new CheckExpansion(checkTypes), verdictEvents,
-        ActionTypes.kubernetes(client, http, clock), new EventRecorder(client, clock), clock, settings.actionPollInterval(),
-        metrics);
+        ActionTypes.kubernetes(client, http, clock).with(OpenStackProvider.actionType(clouds)), new EventRecorder(client, clock),
+        clock, settings.actionPollInterval(), metrics, directory);
     this.operator = new Operator(o -> {
       o.withKubernetesClient(client)
           .withCloseClientOnStop(false)

@@ -1,5 +1,6 @@
 package dev.escalator.operator;
 
+import dev.escalator.operator.openstack.OpenStackClouds;
 import dev.escalator.operator.spec.Durations;
 import java.time.Duration;
 import java.util.Arrays;
@@ -25,10 +26,12 @@ public record OperatorSettings(
     String leaseName,
     String leaseNamespace,
     int metricsPort,
-    Duration resyncInterval) {
+    Duration resyncInterval,
+    OpenStackClouds.Settings openstack) {
 
   public static OperatorSettings defaults() {
-    return new OperatorSettings(Set.of(), Duration.ofSeconds(5), 256, false, "escalator-leader", null, 8080, Duration.ofMinutes(5));
+    return new OperatorSettings(Set.of(), Duration.ofSeconds(5), 256, false, "escalator-leader", null, 8080, Duration.ofMinutes(5),
+        OpenStackClouds.Settings.defaults());
   }
 
   /** Reads ESCALATOR_* variables; an unparsable value stops start-up with a message naming it. */
@@ -44,7 +47,8 @@ public record OperatorSettings(
         env.getOrDefault("ESCALATOR_LEASE_NAME", d.leaseName()),
         env.getOrDefault("POD_NAMESPACE", null),
         integer(env, "ESCALATOR_METRICS_PORT", d.metricsPort(), 0, 65535),
-        duration(env, "ESCALATOR_RESYNC_INTERVAL", d.resyncInterval()));
+        duration(env, "ESCALATOR_RESYNC_INTERVAL", d.resyncInterval()),
+        d.openstack());
   }
 
   private static Duration duration(Map<String, String> env, String name, Duration fallback) {
@@ -70,10 +74,14 @@ public record OperatorSettings(
   }
 
   public OperatorSettings withActionPollInterval(Duration d) {
-    return new OperatorSettings(namespaces, d, maxConcurrentProbes, leaderElection, leaseName, leaseNamespace, metricsPort, resyncInterval);
+    return new OperatorSettings(namespaces, d, maxConcurrentProbes, leaderElection, leaseName, leaseNamespace, metricsPort, resyncInterval, openstack);
   }
 
   public OperatorSettings withMetricsPort(int port) {
-    return new OperatorSettings(namespaces, actionPollInterval, maxConcurrentProbes, leaderElection, leaseName, leaseNamespace, port, resyncInterval);
+    return new OperatorSettings(namespaces, actionPollInterval, maxConcurrentProbes, leaderElection, leaseName, leaseNamespace, port, resyncInterval, openstack);
+  }
+
+  public OperatorSettings withOpenStack(OpenStackClouds.Settings value) {
+    return new OperatorSettings(namespaces, actionPollInterval, maxConcurrentProbes, leaderElection, leaseName, leaseNamespace, metricsPort, resyncInterval, value);
   }
 }

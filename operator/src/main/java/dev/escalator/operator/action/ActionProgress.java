@@ -1,9 +1,15 @@
 package dev.escalator.operator.action;
 
+import dev.escalator.operator.ladder.Node;
+import java.util.List;
 import java.util.Objects;
 
-/** Where a started action stands. The message reaches status and Events: never a secret. */
-public record ActionProgress(State state, String message) {
+/**
+ * Where a started action stands. The message reaches status and Events: never a secret. {@code
+ * nodes} are the nodes the action created or found (a provider's servers or hosts, with their
+ * addresses): the operator records them in the Environment's inventory.
+ */
+public record ActionProgress(State state, String message, List<Node> nodes) {
   public enum State {
     RUNNING,
     SUCCEEDED,
@@ -13,6 +19,16 @@ public record ActionProgress(State state, String message) {
   public ActionProgress {
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(message, "message");
+    nodes = List.copyOf(nodes);
+  }
+
+  public ActionProgress(State state, String message) {
+    this(state, message, List.of());
+  }
+
+  /** This progress, reporting {@code reported} nodes as well. */
+  public ActionProgress withNodes(List<Node> reported) {
+    return new ActionProgress(state, message, reported);
   }
 
   public static ActionProgress running(String message) {

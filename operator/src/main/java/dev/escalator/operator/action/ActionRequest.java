@@ -76,6 +76,7 @@ public record ActionRequest(
       inventory.stream()
           .filter(n -> n.name().equals(target.node()))
           .findFirst()
+          .filter(n -> n.address() != null)
           .ifPresent(n -> vars.put("node.address", n.address()));
     }
     return vars;

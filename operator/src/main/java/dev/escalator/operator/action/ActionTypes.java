@@ -33,6 +33,13 @@ public final class ActionTypes {
         new ActionType<>("webhook", spec -> spec.webhook, new WebhookAction(client, http, clock))));
   }
 
+  /** These types and {@code more} (provider types registered by the operator's wiring). */
+  public ActionTypes with(ActionType<?>... more) {
+    List<ActionType<?>> all = new ArrayList<>(types);
+    all.addAll(List.of(more));
+    return new ActionTypes(all);
+  }
+
   /**
    * Binds the one action type set in {@code spec} to its provider.
    *

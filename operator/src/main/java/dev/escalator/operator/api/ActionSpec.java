@@ -7,7 +7,7 @@ import io.fabric8.generator.annotation.ValidationRule;
 /** Exactly one action type is set. New types are new fields here plus one registered provider. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
-    value = "[has(self.rolloutRestart), has(self.job), has(self.webhook), has(self.metal)].filter(x, x).size() == 1",
+    value = "[has(self.rolloutRestart), has(self.job), has(self.webhook), has(self.openstack), has(self.metal)].filter(x, x).size() == 1",
     message = "exactly one action type must be set")
 public class ActionSpec {
   @JsonPropertyDescription("Restart a Deployment, StatefulSet or DaemonSet the way `kubectl rollout restart` does, and wait for the rollout.")
@@ -18,6 +18,9 @@ public class ActionSpec {
 
   @JsonPropertyDescription("Call an HTTP endpoint (AWX, Rundeck, Jenkins...), optionally polling a status URL until completion.")
   public WebhookActionSpec webhook;
+
+  @JsonPropertyDescription("Act on the environment's OpenStack cloud (spec.provider.openstack): project, network, tier or server.")
+  public OpenStackActionSpec openstack;
 
   @JsonPropertyDescription("Bare metal: power-cycle, reprovision or replace the failing node's host (Node scope), or claim and provision a tier's hosts (Tier scope).")
   public MetalActionSpec metal;

@@ -17,8 +17,8 @@ import io.fabric8.generator.annotation.ValidationRule;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
-    value = "[has(self.http), has(self.tcp), has(self.icmp), has(self.prometheus), has(self.alert), has(self.kubernetes)].filter(x, x).size() == 1",
-    message = "exactly one probe type (http, tcp, icmp, prometheus, alert, kubernetes) must be set")
+    value = "[has(self.http), has(self.tcp), has(self.icmp), has(self.prometheus), has(self.alert), has(self.kubernetes), has(self.openstack)].filter(x, x).size() == 1",
+    message = "exactly one probe type (http, tcp, icmp, prometheus, alert, kubernetes, openstack) must be set")
 @ValidationRule(
     value = "self.scope != 'Environment' || !has(self.tier)",
     message = "tier applies only to Tier and Node scoped checks")
@@ -68,4 +68,5 @@ public class CheckSpec {
   public PrometheusProbeSpec prometheus;
   public AlertProbeSpec alert;
   public KubernetesProbeSpec kubernetes;
+  public OpenStackProbeSpec openstack;
 }

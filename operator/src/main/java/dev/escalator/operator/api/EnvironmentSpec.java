@@ -23,6 +23,9 @@ import java.util.List;
 @ValidationRule(
     value = "!has(self.escalation) || !has(self.escalation.ceiling) || self.ladder.exists(l, l.name == self.escalation.ceiling)",
     message = "spec.escalation.ceiling must name a level of spec.ladder")
+@ValidationRule(
+    value = "!has(self.tiers) || self.tiers.all(t, self.tiers.exists_one(u, u.name == t.name))",
+    message = "tier names in spec.tiers must be unique")
 public class EnvironmentSpec {
   @Required
   @Size(min = 1, max = 20)
@@ -37,6 +40,13 @@ public class EnvironmentSpec {
   @Pattern(Patterns.DURATION)
   @JsonPropertyDescription("How long failures must persist, once a check crosses its failureThreshold, before an escalation starts.")
   public String quiescence = "30s";
+
+  @Size(max = 20)
+  @JsonPropertyDescription("Tiers (roles) the environment needs and how many nodes fill each; provider levels create their nodes, named <tier>-1..<tier>-<size>.")
+  public List<TierSpec> tiers = new ArrayList<>();
+
+  @JsonPropertyDescription("Infrastructure providers that provider levels and checks act on.")
+  public ProviderSpec provider;
 
   @JsonPropertyDescription("Where the environment's nodes come from.")
   public InventorySpec inventory;

@@ -3,8 +3,6 @@ package dev.escalator.operator.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
-import io.fabric8.generator.annotation.Max;
-import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
@@ -14,8 +12,9 @@ import java.util.Map;
 
 /**
  * Bare metal hosts (BareMetalHost resources in the Environment's namespace). Node scope repairs
- * the host filling the node, more drastically with each attempt; Tier scope claims and provisions
- * the tier's hosts from the pool.
+ * the host filling the node, more drastically with each attempt (a node without a host gets one
+ * from the pool); Tier scope claims and provisions a host for every node of the tier declared in
+ * spec.tiers. Either way the hosts' addresses become the nodes' addresses in status.inventory.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class MetalActionSpec {
@@ -38,12 +37,6 @@ public class MetalActionSpec {
   @Pattern("^https?://.+")
   @JsonPropertyDescription("Installer image URL for virtualMedia; defaults to the host's spec.provisioning.image.")
   public String image;
-
-  @Default("1")
-  @Min(1)
-  @Max(100)
-  @JsonPropertyDescription("Tier scope: how many hosts the tier holds; its nodes are named <tier>-1 .. <tier>-<hosts>.")
-  public int hosts = 1;
 
   @JsonPropertyDescription("How long each part may take before the step fails.")
   public MetalTimeoutsSpec timeouts;

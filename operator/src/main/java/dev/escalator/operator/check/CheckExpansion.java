@@ -61,6 +61,13 @@ public final class CheckExpansion {
    * @throws CheckSpecException for a check with no or several probe types, or a placeholder that
    *     cannot be rendered for its targets
    */
+  /** Whether any string of a spec tree uses a template variable. */
+  private static boolean mentions(JsonNode tree, String variable) {
+    boolean[] found = {false};
+    JsonStrings.visit(tree, "", (field, text) -> found[0] |= Template.variables(text).contains(variable));
+    return found[0];
+  }
+
   public List<ScheduledCheck> expand(String environment, String namespace, List<CheckSpec> checks, List<Node> inventory) {
     Objects.requireNonNull(environment, "environment");
     Objects.requireNonNull(namespace, "namespace");
@@ -70,8 +77,12 @@ public final class CheckExpansion {
       String path = "spec.checks[" + i + "]";
       CheckTypes.Bound<?> bound = bind(check, path);
       JsonNode tree = json.valueToTree(bound.spec());
+      boolean needsAddress = mentions(tree, NODE_ADDRESS);
       for (Target target : targets(check, inventory)) {
         Map<String, String> variables = variables(environment, namespace, target, inventory);
+        // A node a provider has not created yet has no address to probe; its existence is the
+        // provider check's business (e.g. openstack Server), so no check runs on a guessed address.
+        if (needsAddress && target.node() != null && !variables.containsKey(NODE_ADDRESS)) continue;
         JsonNode rendered = render(tree, variables, path + "." + bound.type().name());
         out.add(scheduled(check, target, bound.type(), rendered, variables));
       }
@@ -158,7 +169,7 @@ public final class CheckExpansion {
           .findFirst()
           .orElseThrow();
       v.put(NODE_NAME, node.name());
-      v.put(NODE_ADDRESS, node.address());
+      if (node.address() != null) v.put(NODE_ADDRESS, node.address());
       v.put(NODE_TIER, node.tier());
     }
     return Map.copyOf(v);

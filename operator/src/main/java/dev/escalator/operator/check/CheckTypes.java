@@ -44,6 +44,13 @@ public final class CheckTypes {
             KubernetesProbe::withNamespaceDefault)));
   }
 
+  /** These types and {@code more} (provider types registered by the operator's wiring). */
+  public CheckTypes with(CheckType<?>... more) {
+    List<CheckType<?>> all = new ArrayList<>(byName.values());
+    all.addAll(List.of(more));
+    return new CheckTypes(all);
+  }
+
   /** A check's one type with its (untemplated) spec. */
   public record Bound<S>(CheckType<S> type, S spec) {}
 

@@ -18,6 +18,7 @@ import dev.escalator.operator.ladder.Phase;
 import dev.escalator.operator.ladder.Plan;
 import dev.escalator.operator.ladder.Target;
 import dev.escalator.operator.metrics.EscalatorMetrics;
+import dev.escalator.operator.spec.EnvironmentDirectory;
 import dev.escalator.operator.spec.EnvironmentModel;
 import dev.escalator.operator.spec.InvalidSpecException;
 import dev.escalator.operator.spec.SpecProblem;
@@ -62,10 +63,12 @@ public class EnvironmentReconciler implements Reconciler<Environment>, Cleaner<E
   private final Clock clock;
   private final Duration pollInterval;
   private final EscalatorMetrics metrics;
+  private final EnvironmentDirectory directory;
 
   public EnvironmentReconciler(CheckScheduler checks, CheckExpansion expansion, VerdictEventSource verdictEvents, ActionTypes actions,
-      EventRecorder events, Clock clock, Duration pollInterval, EscalatorMetrics metrics) {
+      EventRecorder events, Clock clock, Duration pollInterval, EscalatorMetrics metrics, EnvironmentDirectory directory) {
     this.checks = checks;
+    this.directory = directory;
     this.expansion = expansion;
     this.verdictEvents = verdictEvents;
     this.executor = new StepExecutor(actions, metrics);
@@ -93,7 +96,8 @@ public class EnvironmentReconciler implements Reconciler<Environment>, Cleaner<E
     List<Node> inventory;
     try {
       model = EnvironmentModel.from(env, expansion::validate);
-      inventory = model.staticInventory();
+      directory.put(model.namespace(), model.name(), env.getSpec());
+      inventory = model.inventory(Inventory.recorded(env.getStatus()));
       checks.sync(key, expansion.expand(model.name(), model.namespace(), model.checks(), inventory));
     } catch (InvalidSpecException e) {
       return invalid(env, key, e, now);
@@ -119,6 +123,14 @@ public class EnvironmentReconciler implements Reconciler<Environment>, Cleaner<E
     for (int round = 0; round < MAX_ROUNDS; round++) {
       StepExecutor.Outcome outcome = executor.execute(env, model, decision, inventory, polled);
       transientErrors.addAll(outcome.transientErrors());
+      if (!outcome.nodes().isEmpty()) {
+        List<Node> updated = model.inventory(Inventory.merge(inventory, outcome.nodes()));
+        if (!updated.equals(inventory)) {
+          inventory = updated;
+          inputs = inputs.withInventory(inventory);
+          checks.sync(key, expansion.expand(model.name(), model.namespace(), model.checks(), inventory));
+        }
+      }
       if (outcome.reports().isEmpty()) break;
       decision = machine.decide(decision.state(), inputs.withReports(outcome.reports()));
       emitted.addAll(decision.events());
@@ -138,6 +150,7 @@ public class EnvironmentReconciler implements Reconciler<Environment>, Cleaner<E
   private UpdateControl<Environment> invalid(Environment env, String key, InvalidSpecException e, Instant now) {
     // Stop probing a spec we cannot trust, and never act on it; what was recorded in status is kept.
     checks.remove(key);
+    directory.remove(env.getMetadata().getNamespace(), env.getMetadata().getName());
     metrics.environment(env.getMetadata().getNamespace(), env.getMetadata().getName(), "Invalid", List.of());
     EnvironmentStatus status = StatusBuilder.invalid(env, e.problems(), now);
     if (unchanged(env.getStatus(), status)) return UpdateControl.noUpdate();
@@ -156,6 +169,7 @@ public class EnvironmentReconciler implements Reconciler<Environment>, Cleaner<E
   @Override
   public DeleteControl cleanup(Environment env, Context<Environment> context) {
     checks.remove(VerdictEventSource.key(env));
+    directory.remove(env.getMetadata().getNamespace(), env.getMetadata().getName());
     metrics.forget(env.getMetadata().getNamespace(), env.getMetadata().getName());
     return DeleteControl.defaultDelete();
   }

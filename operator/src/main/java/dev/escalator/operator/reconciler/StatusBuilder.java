@@ -156,6 +156,7 @@ final class StatusBuilder {
     s.name = n.name();
     s.tier = n.tier();
     s.address = n.address();
+    s.providerId = n.providerId();
     return s;
   }
 

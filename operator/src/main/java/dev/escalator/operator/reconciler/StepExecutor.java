@@ -39,17 +39,18 @@ final class StepExecutor {
     this.metrics = metrics;
   }
 
-  /** Reports and transient errors of one pass. */
-  record Outcome(Map<Target, RunReport> reports, List<String> transientErrors) {}
+  /** Reports, transient errors and the nodes the polled actions reported, of one pass. */
+  record Outcome(Map<Target, RunReport> reports, List<String> transientErrors, List<Node> nodes) {}
 
   /** {@code polled} collects the runs polled in this reconcile, so none is polled twice in one. */
   Outcome execute(Environment env, EnvironmentModel model, Decision decision, List<Node> inventory, Set<Target> polled) {
     Map<Target, RunReport> reports = new HashMap<>();
     List<String> errors = new ArrayList<>();
+    List<Node> nodes = new ArrayList<>();
     Escalation e = decision.state().escalation();
     List<Run> toStart = decision.runsToStart();
     List<Run> toPoll = decision.runsToPoll().stream().filter(r -> !polled.contains(r.target())).toList();
-    if (toStart.isEmpty() && toPoll.isEmpty()) return new Outcome(reports, errors);
+    if (toStart.isEmpty() && toPoll.isEmpty()) return new Outcome(reports, errors, nodes);
     String level = e.currentStep().level();
     BoundAction action = actions.bind(model.level(level).action);
     for (Run run : toStart) {
@@ -71,6 +72,7 @@ final class StepExecutor {
       ActionRequest request = request(env, e, level, run.target(), inventory);
       try {
         ActionPoll poll = action.poll(request, run.handle());
+        nodes.addAll(poll.progress().nodes());
         RunState state = switch (poll.state()) {
           case RUNNING -> RunState.RUNNING;
           case SUCCEEDED -> RunState.SUCCEEDED;
@@ -88,7 +90,7 @@ final class StepExecutor {
         metrics.action(action.typeName(), "error");
       }
     }
-    return new Outcome(reports, errors);
+    return new Outcome(reports, errors, nodes);
   }
 
   private static ActionRequest request(Environment env, Escalation e, String level, Target target, List<Node> inventory) {

@@ -8,9 +8,16 @@ import dev.escalator.operator.api.Environment;
 import dev.escalator.operator.api.EnvironmentSpec;
 import dev.escalator.operator.api.EscalationPolicySpec;
 import dev.escalator.operator.api.LevelSpec;
+import dev.escalator.operator.api.MetalActionSpec;
 import dev.escalator.operator.api.Mode;
 import dev.escalator.operator.api.NodeSpec;
+import dev.escalator.operator.api.OpenStackActionSpec;
+import dev.escalator.operator.api.OpenStackCloudSpec;
+import dev.escalator.operator.api.OpenStackProbeSpec;
 import dev.escalator.operator.api.Patterns;
+import dev.escalator.operator.api.ProviderSpec;
+import dev.escalator.operator.api.SecurityRuleSpec;
+import dev.escalator.operator.api.TierSpec;
 import dev.escalator.operator.ladder.Ladder;
 import dev.escalator.operator.ladder.Level;
 import dev.escalator.operator.ladder.Node;
@@ -23,10 +30,14 @@ import java.lang.reflect.Modifier;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.regex.PatternSyntaxException;
 
@@ -44,6 +55,8 @@ public record EnvironmentModel(
     List<LevelSpec> levels,
     List<CheckSpec> checks,
     List<Node> staticInventory,
+    List<TierSpec> tiers,
+    ProviderSpec provider,
     boolean paused,
     Mode mode) {
 
@@ -54,6 +67,29 @@ public record EnvironmentModel(
 
   public boolean dryRun() {
     return paused || mode == Mode.Observe;
+  }
+
+  /**
+   * The inventory the checks and levels work on: the static nodes, plus every declared tier's nodes
+   * {@code <tier>-1..<tier>-<size>}, with the address and provider id a provider level recorded for
+   * them ({@code recorded}, from status) or none yet. Recorded nodes no longer declared are dropped.
+   */
+  public List<Node> inventory(List<Node> recorded) {
+    Map<String, Node> byName = new HashMap<>();
+    recorded.forEach(n -> byName.put(n.name(), n));
+    List<Node> out = new ArrayList<>(staticInventory);
+    for (TierSpec tier : tiers) {
+      for (int i = 1; i <= tier.size; i++) {
+        String name = tier.name + "-" + i;
+        Node known = byName.get(name);
+        out.add(known != null && known.tier().equals(tier.name) ? known : new Node(name, tier.name, null));
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  public Optional<TierSpec> tier(String name) {
+    return tiers.stream().filter(t -> t.name.equals(name)).findFirst();
   }
 
   public LevelSpec level(String levelName) {
@@ -90,7 +126,7 @@ public record EnvironmentModel(
       if (l.scope == null) c.problem(at + ".scope", "is required (Environment, Tier or Node)");
       Duration quiescence = c.duration(at + ".quiescence", l.quiescence, "30s", false);
       Duration timeout = c.duration(at + ".timeout", l.timeout, "10m", true);
-      validateAction(c, at + ".action", l.action, l.scope);
+      validateAction(c, at + ".action", l.action, l.scope, spec);
       if (l.name != null && l.scope != null && quiescence != null && timeout != null) {
         domainLevels.add(new Level(i + 1, l.name, scope(l.scope), quiescence, timeout, l.requiresApproval));
       }
@@ -119,9 +155,40 @@ public record EnvironmentModel(
       c.range(at + ".timeoutSeconds", ch.timeoutSeconds, 1, 3600);
       c.range(at + ".failureThreshold", ch.failureThreshold, 1, 1000);
       c.range(at + ".successThreshold", ch.successThreshold, 1, 1000);
-      validateProbe(c, at, ch);
+      validateProbe(c, at, ch, spec);
     }
     problems.addAll(checkProblems.apply(checks.stream().filter(Objects::nonNull).toList()));
+
+    List<TierSpec> tiers = spec.tiers == null ? List.of() : spec.tiers;
+    c.maxSize("spec.tiers", tiers, 20);
+    Set<String> tierNames = new HashSet<>();
+    for (int i = 0; i < tiers.size(); i++) {
+      String at = "spec.tiers[" + i + "]";
+      TierSpec t = tiers.get(i);
+      if (t == null) {
+        c.problem(at, "is empty");
+        continue;
+      }
+      if (c.name(at + ".name", t.name) && t.name.length() > 40) c.problem(at + ".name", "must be at most 40 characters");
+      if (t.name != null && !tierNames.add(t.name)) c.problem(at + ".name", "duplicate tier name '" + t.name + "'");
+      c.range(at + ".size", t.size, 0, 100);
+      if (t.openstack != null) {
+        if (blank(t.openstack.flavor)) c.problem(at + ".openstack.flavor", "is required");
+        if (blank(t.openstack.image)) c.problem(at + ".openstack.image", "is required");
+        if (t.openstack.cidr != null) c.cidr(at + ".openstack.cidr", t.openstack.cidr);
+        if (t.openstack.serverGroupPolicy != null && !SERVER_GROUP_POLICIES.contains(t.openstack.serverGroupPolicy)) {
+          c.problem(at + ".openstack.serverGroupPolicy", "must be one of " + SERVER_GROUP_POLICIES);
+        }
+      }
+    }
+    if (spec.provider != null && spec.provider.openstack != null) {
+      OpenStackCloudSpec os = spec.provider.openstack;
+      c.name("spec.provider.openstack.credentialsSecret", os.credentialsSecret);
+      if (blank(os.cloud)) c.problem("spec.provider.openstack.cloud", "is required: the cloud's name in clouds.yaml");
+      if (blank(os.secretKey)) c.problem("spec.provider.openstack.secretKey", "must not be empty");
+      if (os.project != null && (os.project.isBlank() || os.project.length() > 64)) c.problem("spec.provider.openstack.project", "must be 1 to 64 characters");
+      if (blank(os.externalNetwork)) c.problem("spec.provider.openstack.externalNetwork", "must not be empty");
+    }
 
     List<Node> inventory = new ArrayList<>();
     List<NodeSpec> nodes = spec.inventory == null || spec.inventory.nodes == null ? List.of() : spec.inventory.nodes;
@@ -136,6 +203,7 @@ public record EnvironmentModel(
       }
       boolean ok = c.name(at + ".name", n.name) & c.name(at + ".tier", n.tier);
       if (n.name != null && !nodeNames.add(n.name)) c.problem(at + ".name", "duplicate node name '" + n.name + "'");
+      if (n.tier != null && tierNames.contains(n.tier)) c.problem(at + ".tier", "tier '" + n.tier + "' is declared in spec.tiers: its nodes come from its provider");
       if (n.address == null || n.address.isBlank()) {
         c.problem(at + ".address", "is required");
         ok = false;
@@ -169,7 +237,7 @@ public record EnvironmentModel(
     Ladder ladder = new Ladder(domainLevels);
     Policy policy = new Policy(quiescence, p.maxAttempts, backoff, maxBackoff, ceiling, verifyTimeout, HISTORY_LIMIT);
     return new EnvironmentModel(env.getMetadata().getNamespace(), env.getMetadata().getName(), ladder, policy,
-        List.copyOf(levels), List.copyOf(checks), List.copyOf(inventory), spec.paused, spec.mode);
+        List.copyOf(levels), List.copyOf(checks), List.copyOf(inventory), List.copyOf(tiers), spec.provider, spec.paused, spec.mode);
   }
 
   private static int indexOf(List<LevelSpec> levels, String name) {
@@ -195,7 +263,17 @@ public record EnvironmentModel(
     return vars;
   }
 
-  private static void validateAction(Checker c, String at, ActionSpec action, dev.escalator.operator.api.Scope scope) {
+  private static final Set<String> SERVER_GROUP_POLICIES = Set.of("affinity", "anti-affinity", "soft-affinity", "soft-anti-affinity");
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
+
+  private static boolean hasOpenStack(EnvironmentSpec spec) {
+    return spec.provider != null && spec.provider.openstack != null;
+  }
+
+  private static void validateAction(Checker c, String at, ActionSpec action, dev.escalator.operator.api.Scope scope, EnvironmentSpec spec) {
     if (action == null) {
       c.problem(at, "is required");
       return;
@@ -235,28 +313,93 @@ public record EnvironmentModel(
         c.duration(at + ".webhook.completion.interval", w.completion.interval, "5s", true);
       }
     }
-    if (action.metal != null) {
-      var m = action.metal;
-      if (scope == dev.escalator.operator.api.Scope.Environment) c.problem(at + ".metal", "acts on hosts: the level's scope must be Node or Tier");
-      c.name(at + ".metal.pool", m.pool);
-      if (m.strategy != null && (m.strategy.isEmpty() || m.strategy.size() > 3 || m.strategy.contains(null))) {
-        c.problem(at + ".metal.strategy", "needs 1 to 3 of powerCycle, reprovision, replace");
-      }
-      if (m.image != null) c.url(at + ".metal.image", m.image);
-      c.range(at + ".metal.hosts", m.hosts, 1, 100);
-      if (m.timeouts != null) {
-        c.duration(at + ".metal.timeouts.bmcCall", m.timeouts.bmcCall, "30s", true);
-        c.duration(at + ".metal.timeouts.power", m.timeouts.power, "5m", true);
-        c.duration(at + ".metal.timeouts.provision", m.timeouts.provision, "30m", true);
-      }
-    }
+    if (action.openstack != null) validateOpenStackAction(c, at + ".openstack", action.openstack, scope, spec);
+    if (action.metal != null) validateMetalAction(c, at + ".metal", action.metal, scope, spec);
     // Template variables: everything string-valued except the Job's pod template, which receives env vars instead.
     JsonNode tree = JSON.valueToTree(action);
     if (tree.has("job")) ((com.fasterxml.jackson.databind.node.ObjectNode) tree.get("job")).remove("template");
     c.templates(at, tree, vars, "response.");
   }
 
-  private static void validateProbe(Checker c, String at, CheckSpec ch) {
+  private static void validateMetalAction(Checker c, String at, MetalActionSpec m, dev.escalator.operator.api.Scope scope, EnvironmentSpec spec) {
+    if (scope == dev.escalator.operator.api.Scope.Environment) c.problem(at, "acts on hosts: the level's scope must be Node or Tier");
+    if (scope == dev.escalator.operator.api.Scope.Tier && (spec.tiers == null || spec.tiers.isEmpty())) {
+      c.problem(at, "needs spec.tiers: the tiers whose nodes get hosts, and their sizes");
+    }
+    c.name(at + ".pool", m.pool);
+    if (m.strategy != null && (m.strategy.isEmpty() || m.strategy.size() > 3 || m.strategy.contains(null))) {
+      c.problem(at + ".strategy", "needs 1 to 3 of powerCycle, reprovision, replace");
+    }
+    if (m.image != null) c.url(at + ".image", m.image);
+    if (m.timeouts != null) {
+      c.duration(at + ".timeouts.bmcCall", m.timeouts.bmcCall, "30s", true);
+      c.duration(at + ".timeouts.power", m.timeouts.power, "5m", true);
+      c.duration(at + ".timeouts.provision", m.timeouts.provision, "30m", true);
+    }
+  }
+
+  private static void validateOpenStackAction(
+      Checker c, String at, OpenStackActionSpec os, dev.escalator.operator.api.Scope scope, EnvironmentSpec spec) {
+    if (!hasOpenStack(spec)) c.problem(at, "needs spec.provider.openstack (the cloud and its credentials Secret)");
+    List<String> set = setFields(os, f -> true);
+    if (set.size() != 1) {
+      c.problem(at, "exactly one of project, network, tier, server must be set, found " + (set.isEmpty() ? "none" : set));
+      return;
+    }
+    dev.escalator.operator.api.Scope needed = os.server != null ? dev.escalator.operator.api.Scope.Node
+        : os.tier != null ? dev.escalator.operator.api.Scope.Tier : dev.escalator.operator.api.Scope.Environment;
+    if (scope != null && scope != needed) {
+      c.problem(at + "." + set.get(0), "acts at " + needed + " scope, but the level's scope is " + scope);
+    }
+    if (os.tier != null) {
+      List<TierSpec> tiers = spec.tiers == null ? List.of() : spec.tiers;
+      if (tiers.isEmpty()) c.problem(at + ".tier", "needs spec.tiers: the tiers to build and their sizes");
+      for (int i = 0; i < tiers.size(); i++) {
+        if (tiers.get(i) != null && tiers.get(i).openstack == null) {
+          c.problem("spec.tiers[" + i + "].openstack", "is required: level " + at + " builds every tier on OpenStack");
+        }
+      }
+    }
+    if (os.project != null && os.project.quotas != null) {
+      os.project.quotas.forEach((k, v) -> {
+        if (!QUOTAS.contains(k)) c.problem(at + ".project.quotas." + k, "is not a known quota (one of " + new TreeSet<>(QUOTAS) + ")");
+        else c.range(at + ".project.quotas." + k, v == null ? -2 : v, -1, Integer.MAX_VALUE);
+      });
+    }
+    if (os.network != null) {
+      c.cidr(at + ".network.cidr", os.network.cidr);
+      List<SecurityRuleSpec> rules = os.network.ingress == null ? List.of() : os.network.ingress;
+      for (int i = 0; i < rules.size(); i++) {
+        SecurityRuleSpec r = rules.get(i);
+        String rat = at + ".network.ingress[" + i + "]";
+        if (r == null) {
+          c.problem(rat, "is empty");
+          continue;
+        }
+        if (!Set.of("tcp", "udp", "icmp").contains(String.valueOf(r.protocol))) c.problem(rat + ".protocol", "must be tcp, udp or icmp");
+        if (r.portMin != null) c.range(rat + ".portMin", r.portMin, 1, 65535);
+        if (r.portMax != null) c.range(rat + ".portMax", r.portMax, 1, 65535);
+        if (r.portMin != null && r.portMax != null && r.portMax < r.portMin) c.problem(rat + ".portMax", "must not be below portMin");
+        c.cidr(rat + ".remoteIpPrefix", r.remoteIpPrefix);
+      }
+    }
+  }
+
+  /** Quota names the project level sets: Nova's and Neutron's. */
+  public static final Set<String> QUOTAS = Set.of(
+      "instances", "cores", "ram", "keyPairs",
+      "networks", "subnets", "ports", "routers", "floatingIps", "securityGroups", "securityGroupRules");
+
+  private static void validateProbe(Checker c, String at, CheckSpec ch, EnvironmentSpec spec) {
+    if (ch.openstack != null) {
+      if (!hasOpenStack(spec)) c.problem(at + ".openstack", "needs spec.provider.openstack (the cloud and its credentials Secret)");
+      if (ch.openstack.resource == null) c.problem(at + ".openstack.resource", "is required (Online, Network or Server)");
+      else if ((ch.openstack.resource == OpenStackProbeSpec.Resource.Server) != (ch.scope == dev.escalator.operator.api.Scope.Node)) {
+        c.problem(at + ".openstack.resource", ch.openstack.resource == OpenStackProbeSpec.Resource.Server
+            ? "Server is observed per node: the check's scope must be Node"
+            : ch.openstack.resource + " is observed once: the check's scope must be Environment");
+      }
+    }
     if (ch.http != null) {
       c.url(at + ".http.url", ch.http.url);
       c.regex(at + ".http.bodyRegex", ch.http.bodyRegex, false);
@@ -313,6 +456,12 @@ public record EnvironmentModel(
   private record Checker(List<SpecProblem> problems) {
     void problem(String field, String message) {
       problems.add(new SpecProblem(field, message));
+    }
+
+    void cidr(String field, String value) {
+      if (value == null || !value.matches("^(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}/([0-9]|[12][0-9]|3[0-2])$")) {
+        problem(field, "'" + abbreviate(String.valueOf(value)) + "' is not an IPv4 CIDR such as 10.0.0.0/24");
+      }
     }
 
     boolean name(String field, String value) {

@@ -45,7 +45,7 @@ class EscalationExamplesTest {
     STRICT.treeToValue(tree.get("spec"), EnvironmentSpec.class);
 
     Environment env = Serialization.unmarshal(yaml, Environment.class);
-    EnvironmentModel model = EnvironmentModel.from(env, new CheckExpansion(CheckTypes.standard(null))::validate);
+    EnvironmentModel model = EnvironmentModel.from(env, new CheckExpansion(CheckTypes.standard(null).with(dev.escalator.operator.openstack.OpenStackProvider.checkType(null, null)))::validate);
     assertThat(model.ladder().size()).isEqualTo(env.getSpec().ladder.size());
   }
 }

@@ -1,0 +1,108 @@
+package dev.escalator.operator.openstack;
+
+import dev.escalator.operator.action.ActionProgress;
+import dev.escalator.operator.api.OpenStackProjectActionSpec;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.openstack4j.api.Builders;
+import org.openstack4j.model.compute.builder.QuotaSetUpdateBuilder;
+import org.openstack4j.model.identity.v3.Project;
+import org.openstack4j.model.identity.v3.Role;
+import org.openstack4j.model.network.builder.NetQuotaBuilder;
+
+/**
+ * Level "account": ensures the environment's Keystone project exists in its domain, the
+ * credentials' user has {@code role} on it (so the later levels can work in it), and its quotas.
+ * Runs with the credentials' own scope; creating projects needs the admin role, and a 403 says so.
+ */
+final class ProjectOperation implements OpenStackAction.Operation {
+  private final OpenStackProjectActionSpec spec;
+
+  ProjectOperation(OpenStackProjectActionSpec spec) {
+    this.spec = spec;
+  }
+
+  @Override
+  public String start(OpenStackAction.Context ctx) throws OpenStackException, OpenStackConfigException {
+    CloudView admin = ctx.view(OpenStackClouds.ProjectScope.CREDENTIALS);
+    OpenStackClouds.Session session = admin.session();
+    String name = OpenStackClouds.environmentProject(ctx.request().namespace(), ctx.request().environmentName(), ctx.cloud());
+    String domainId = domainId(session, ctx.cloud().projectDomain);
+    Project project = find(session, name, domainId).orElse(null);
+    if (project == null) {
+      String description = spec.description != null ? spec.description
+          : "Escalator environment " + ctx.names().owner() + " (" + OpenStackNames.ENVIRONMENT_KEY + "=" + ctx.names().owner() + ")";
+      project = session.call("keystone: create project " + name, os -> os.identity().projects()
+          .create(Builders.project().name(name).domainId(domainId).description(description).enabled(true).build()));
+    }
+    String projectId = project.getId();
+    String userId = session.userId();
+    String roleName = spec.role == null ? "member" : spec.role;
+    List<? extends Role> roles = session.call("keystone: find role " + roleName, os -> os.identity().roles().getByName(roleName));
+    if (roles == null || roles.isEmpty()) {
+      throw new OpenStackException("keystone: role " + roleName + " does not exist", 404, false, null);
+    }
+    String roleId = roles.get(0).getId();
+    // Granting is idempotent in Keystone (a PUT); openstack4j cannot read the empty answer of the check call.
+    session.call("keystone: grant role " + roleName + " on project " + name,
+        os -> CloudView.ok(os.identity().roles().grantProjectUserRole(projectId, userId, roleId), false));
+    if (spec.quotas != null && !spec.quotas.isEmpty()) setQuotas(session, projectId, name, spec.quotas);
+    return "project/" + projectId;
+  }
+
+  @Override
+  public ActionProgress poll(OpenStackAction.Context ctx, String handle) throws OpenStackException, OpenStackConfigException {
+    // The project is usable when a token scoped to it is issued.
+    CloudView env = ctx.view(OpenStackClouds.ProjectScope.ENVIRONMENT);
+    String id = env.projectId();
+    return ActionProgress.succeeded("project " + env.session().project() + " (" + id + ") ready");
+  }
+
+  private static Optional<Project> find(OpenStackClouds.Session session, String name, String domainId) throws OpenStackException {
+    return session.call("keystone: find project " + name, os -> Optional.ofNullable((Project) os.identity().projects().getByName(name, domainId)));
+  }
+
+  private static String domainId(OpenStackClouds.Session session, String domain) throws OpenStackException {
+    String wanted = domain == null ? "Default" : domain;
+    if (wanted.startsWith("id:")) return wanted.substring(3);
+    if (wanted.equals("Default")) {
+      // The default domain's id is "default" on every Keystone; no domain admin rights needed to know it.
+      return "default";
+    }
+    return session.call("keystone: find domain " + wanted, os -> os.identity().domains().getByName(wanted).stream()
+        .findFirst().map(d -> d.getId())
+        .orElseThrow(() -> new org.openstack4j.api.exceptions.ClientResponseException("domain " + wanted + " not found", 404)));
+  }
+
+  private static void setQuotas(OpenStackClouds.Session session, String projectId, String name, Map<String, Integer> quotas)
+      throws OpenStackException {
+    QuotaSetUpdateBuilder compute = Builders.quotaSet();
+    NetQuotaBuilder network = Builders.netQuota();
+    boolean anyCompute = false;
+    boolean anyNetwork = false;
+    for (Map.Entry<String, Integer> q : quotas.entrySet()) {
+      int v = q.getValue();
+      switch (q.getKey()) {
+        case "instances" -> { compute.instances(v); anyCompute = true; }
+        case "cores" -> { compute.cores(v); anyCompute = true; }
+        case "ram" -> { compute.ram(v); anyCompute = true; }
+        case "keyPairs" -> { compute.keyPairs(v); anyCompute = true; }
+        case "networks" -> { network.network(v); anyNetwork = true; }
+        case "subnets" -> { network.subnet(v); anyNetwork = true; }
+        case "ports" -> { network.port(v); anyNetwork = true; }
+        case "routers" -> { network.router(v); anyNetwork = true; }
+        case "floatingIps" -> { network.floatingIP(v); anyNetwork = true; }
+        case "securityGroups" -> { network.securityGroup(v); anyNetwork = true; }
+        case "securityGroupRules" -> { network.securityGroupRule(v); anyNetwork = true; }
+        default -> throw new OpenStackException("quota " + q.getKey() + " is not supported", 400, false, null);
+      }
+    }
+    if (anyCompute) {
+      session.call("nova: set quotas of project " + name, os -> os.compute().quotaSets().updateForTenant(projectId, compute.build()));
+    }
+    if (anyNetwork) {
+      session.call("neutron: set quotas of project " + name, os -> os.networking().quotas().updateForTenant(projectId, network.build()));
+    }
+  }
+}
