@@ -141,6 +141,12 @@ final class RedfishTestService implements AutoCloseable {
     return List.copyOf(events);
   }
 
+  /** Forgets the requests and events so far: what a test checks starts here. */
+  void forget() {
+    requests.clear();
+    events.clear();
+  }
+
   synchronized String powerState() {
     return power;
   }
