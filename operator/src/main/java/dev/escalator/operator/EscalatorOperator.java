@@ -5,6 +5,8 @@ import dev.escalator.operator.check.CheckExpansion;
 import dev.escalator.operator.check.CheckScheduler;
 import dev.escalator.operator.check.CheckTypes;
 import dev.escalator.operator.metrics.EscalatorMetrics;
+import dev.escalator.operator.metal.BmcDrivers;
+import dev.escalator.operator.metal.MetalProvider;
 import dev.escalator.operator.openstack.OpenStackClouds;
 import dev.escalator.operator.openstack.OpenStackProvider;
 import dev.escalator.operator.spec.EnvironmentDirectory;
@@ -27,6 +29,7 @@ public final class EscalatorOperator implements AutoCloseable {
   private final Operator operator;
   private final CheckScheduler scheduler;
   private final HttpClient http;
+  private final BmcDrivers bmcDrivers;
   private final EscalatorMetrics metrics;
 
   /** With metrics in a registry of its own (tests, the demo). */
@@ -42,6 +45,7 @@ public final class EscalatorOperator implements AutoCloseable {
       CollectorRegistry registry) {
     this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NEVER).build();
     this.metrics = new EscalatorMetrics(registry);
+    this.bmcDrivers = new BmcDrivers();
     EnvironmentDirectory directory = new EnvironmentDirectory();
     OpenStackClouds clouds = new OpenStackClouds(OpenStackProvider.secrets(client), settings.openstack(), clock,
         (endpoint, state) -> { });
@@ -49,7 +53,8 @@ public final class EscalatorOperator implements AutoCloseable {
     var verdictEvents = EnvironmentReconciler.newVerdictEventSource();
     this.scheduler = new CheckScheduler(checkTypes, verdictEvents, checkOptions);
     EnvironmentReconciler reconciler = new EnvironmentReconciler(scheduler, new CheckExpansion(checkTypes), verdictEvents,
-        ActionTypes.kubernetes(client, http, clock).with(OpenStackProvider.actionType(clouds)), new EventRecorder(client, clock),
+        ActionTypes.kubernetes(client, http, clock).with(OpenStackProvider.actionType(clouds), MetalProvider.actionType(client, bmcDrivers, clock)),
+        new EventRecorder(client, clock),
         clock, settings.actionPollInterval(), metrics, directory);
     this.operator = new Operator(o -> {
       o.withKubernetesClient(client)
@@ -68,6 +73,12 @@ public final class EscalatorOperator implements AutoCloseable {
       // Annotation changes (approve, reset) do not bump the generation but must be seen.
       c.withGenerationAware(false);
       c.withReconciliationMaxInterval(settings.resyncInterval());
+      if (settings.namespaces().isEmpty()) c.watchingAllNamespaces();
+      else c.settingNamespaces(settings.namespaces());
+    });
+    operator.register(MetalProvider.claimReleaser(client, clock), c -> {
+      c.withName("baremetalhost-claims");
+      c.withGenerationAware(false);
       if (settings.namespaces().isEmpty()) c.watchingAllNamespaces();
       else c.settingNamespaces(settings.namespaces());
     });
@@ -92,6 +103,7 @@ public final class EscalatorOperator implements AutoCloseable {
     operator.stop();
     scheduler.close();
     http.close();
+    bmcDrivers.close();
     metrics.close();
   }
 }

@@ -55,6 +55,8 @@ class HelmChartTest {
       Grant.of("escalator.dev", "environments", "get", "list", "watch", "patch", "update"),
       Grant.of("escalator.dev", "environments/status", "get", "patch", "update"),
       Grant.of("escalator.dev", "environments/finalizers", "update"),
+      Grant.of("escalator.dev", "baremetalhosts", "get", "list", "watch"),
+      Grant.of("escalator.dev", "baremetalhosts/status", "get", "patch"),
       Grant.of("", "events", "create", "patch"),
       Grant.of("", "secrets", "get"),
       Grant.of("apps", "deployments", "get", "list", "watch", "patch"),

@@ -82,6 +82,7 @@ final class RedfishTestService implements AutoCloseable {
   private volatile CountDownLatch[] resetHold;
   private HttpServer server;
   private int port;
+  private HttpServer hostService;
 
   // The simulated host. Guarded by this.
   private String power = "On";
@@ -117,6 +118,29 @@ final class RedfishTestService implements AutoCloseable {
     this.password = password;
     this.tls = tls;
     start(0);
+  }
+
+  /**
+   * The simulated host's own address (for spec.address, and so node.address): its {@code /healthz}
+   * answers 200 while the host is {@link #healthy()}, 503 otherwise, as the service on a real host
+   * would. Started on first use.
+   */
+  synchronized String hostAddress() throws IOException {
+    if (hostService == null) {
+      hostService = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+      hostService.setExecutor(executor);
+      hostService.createContext("/healthz", exchange -> {
+        try (exchange) {
+          exchange.getRequestBody().readAllBytes();
+          boolean up = healthy();
+          byte[] body = (up ? "ok" : "unhealthy").getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(up ? 200 : 503, body.length);
+          exchange.getResponseBody().write(body);
+        }
+      });
+      hostService.start();
+    }
+    return "127.0.0.1:" + hostService.getAddress().getPort();
   }
 
   /** The address to put in a BareMetalHost's spec.bmc.address. */
@@ -195,6 +219,9 @@ final class RedfishTestService implements AutoCloseable {
     CountDownLatch[] hold = resetHold;
     if (hold != null) hold[1].countDown();
     server.stop(0);
+    synchronized (this) {
+      if (hostService != null) hostService.stop(0);
+    }
     executor.shutdownNow();
   }
 
