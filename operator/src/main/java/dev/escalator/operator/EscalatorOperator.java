@@ -54,8 +54,7 @@ public final class EscalatorOperator implements AutoCloseable {
     this.scheduler = new CheckScheduler(checkTypes, verdictEvents, checkOptions);
     EnvironmentReconciler reconciler = new EnvironmentReconciler(scheduler, new CheckExpansion(checkTypes), verdictEvents,
         ActionTypes.kubernetes(client, http, clock).with(OpenStackProvider.actionType(clouds), MetalProvider.actionType(client, bmcDrivers, clock)),
-        new EventRecorder(client, clock),
-        clock, settings.actionPollInterval(), metrics, directory);
+        new EventRecorder(client, clock), clock, settings.actionPollInterval(), metrics, directory, clouds::endpoints);
     this.operator = new Operator(o -> {
       o.withKubernetesClient(client)
           .withCloseClientOnStop(false)

@@ -40,6 +40,10 @@ public class CheckSpec {
   @JsonPropertyDescription("Name of the ladder level this check's failure requires.")
   public String escalatesTo;
 
+  @Default("false")
+  @JsonPropertyDescription("A gate (e.g. the provider is online): while it is not passing, whether failing or unobservable, no level gentler than its escalatesTo level starts.")
+  public boolean gate;
+
   @Default("10")
   @Min(1)
   @Max(86400)

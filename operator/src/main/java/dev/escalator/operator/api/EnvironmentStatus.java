@@ -50,4 +50,7 @@ public class EnvironmentStatus {
 
   @JsonPropertyDescription("The nodes the environment holds, as last observed.")
   public List<NodeStatus> inventory = new ArrayList<>();
+
+  @JsonPropertyDescription("Provider endpoints the environment's levels and checks call, with their circuit breaker state.")
+  public List<ProviderStatus> providers = new ArrayList<>();
 }

@@ -9,6 +9,7 @@ public record DomainEvent(Kind kind, String message) {
     RECOVERED("Recovered", false),
     ESCALATION_STARTED("EscalationStarted", false),
     APPROVAL_REQUIRED("ApprovalRequired", true),
+    GATED("Gated", true),
     STEP_STARTED("StepStarted", false),
     STEP_SUCCEEDED("StepSucceeded", false),
     STEP_SKIPPED("StepSkipped", false),

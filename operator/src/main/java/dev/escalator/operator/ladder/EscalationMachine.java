@@ -158,6 +158,14 @@ public final class EscalationMachine {
 
   private EnvironmentState startStep(EnvironmentState s, Escalation e, Step step, Level level, Context ctx) {
     if (ctx.in.dryRun()) return s;
+    Gate gate = ctx.in.gate();
+    if (gate != null && gate.holds(level)) {
+      String held = "held: gate check " + gate.check() + " is not passing (" + gate.why() + ")";
+      if (held.equals(step.message())) return s;
+      ctx.emit(DomainEvent.Kind.GATED, "Level " + level.name() + " of escalation " + e.id() + " is " + held
+          + "; it starts when the gate passes");
+      return s.withEscalation(e.withStep(step.withState(step.state(), held)));
+    }
     if (level.requiresApproval() && !approved(e.id(), level.name(), ctx.in)) {
       if (step.state() == StepState.AWAITING_APPROVAL) return s;
       ctx.emit(DomainEvent.Kind.APPROVAL_REQUIRED,

@@ -16,6 +16,7 @@ import java.util.Set;
  * @param reset value of the reset annotation, or null
  * @param specChanged the spec generation differs from the one last acted on
  * @param reports what the action layer found for the current step's runs, by target
+ * @param gate the most drastic closed gate, or null when every gate check passes
  */
 public record Inputs(
     Instant now,
@@ -25,7 +26,8 @@ public record Inputs(
     Set<String> approvals,
     String reset,
     boolean specChanged,
-    Map<Target, RunReport> reports) {
+    Map<Target, RunReport> reports,
+    Gate gate) {
 
   public Inputs {
     Objects.requireNonNull(now, "now");
@@ -36,34 +38,38 @@ public record Inputs(
   }
 
   public static Inputs at(Instant now, List<Failure> failures, List<Node> inventory) {
-    return new Inputs(now, failures, inventory, false, Set.of(), null, false, Map.of());
+    return new Inputs(now, failures, inventory, false, Set.of(), null, false, Map.of(), null);
   }
 
   public Inputs withReports(Map<Target, RunReport> newReports) {
-    return new Inputs(now, failures, inventory, dryRun, approvals, reset, specChanged, newReports);
+    return new Inputs(now, failures, inventory, dryRun, approvals, reset, specChanged, newReports, gate);
   }
 
   public Inputs withDryRun(boolean value) {
-    return new Inputs(now, failures, inventory, value, approvals, reset, specChanged, reports);
+    return new Inputs(now, failures, inventory, value, approvals, reset, specChanged, reports, gate);
   }
 
   public Inputs withApprovals(Set<String> value) {
-    return new Inputs(now, failures, inventory, dryRun, value, reset, specChanged, reports);
+    return new Inputs(now, failures, inventory, dryRun, value, reset, specChanged, reports, gate);
   }
 
   public Inputs withReset(String value) {
-    return new Inputs(now, failures, inventory, dryRun, approvals, value, specChanged, reports);
+    return new Inputs(now, failures, inventory, dryRun, approvals, value, specChanged, reports, gate);
   }
 
   public Inputs withSpecChanged(boolean value) {
-    return new Inputs(now, failures, inventory, dryRun, approvals, reset, value, reports);
+    return new Inputs(now, failures, inventory, dryRun, approvals, reset, value, reports, gate);
   }
 
   public Inputs withFailures(List<Failure> value) {
-    return new Inputs(now, value, inventory, dryRun, approvals, reset, specChanged, reports);
+    return new Inputs(now, value, inventory, dryRun, approvals, reset, specChanged, reports, gate);
+  }
+
+  public Inputs withGate(Gate value) {
+    return new Inputs(now, failures, inventory, dryRun, approvals, reset, specChanged, reports, value);
   }
 
   public Inputs withInventory(List<Node> value) {
-    return new Inputs(now, failures, value, dryRun, approvals, reset, specChanged, reports);
+    return new Inputs(now, failures, value, dryRun, approvals, reset, specChanged, reports, gate);
   }
 }

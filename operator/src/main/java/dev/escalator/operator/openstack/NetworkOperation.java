@@ -69,7 +69,7 @@ final class NetworkOperation implements OpenStackAction.Operation {
   static Network ensureNetwork(CloudView view, String projectId, String name) throws OpenStackException {
     Network found = view.network(name).orElse(null);
     if (found != null) return found;
-    return view.session().call("neutron: create network " + name, os -> os.networking().network()
+    return view.session().create("neutron: create network " + name, os -> os.networking().network()
         .create(Builders.network().name(name).tenantId(projectId).adminStateUp(true).build()));
   }
 
@@ -86,7 +86,7 @@ final class NetworkOperation implements OpenStackAction.Operation {
     SubnetBuilder b = Builders.subnet().name(name).networkId(network.getId()).tenantId(projectId)
         .ipVersion(IPVersionType.V4).cidr(cidr).enableDHCP(true);
     if (dns != null) dns.forEach(b::addDNSNameServer);
-    return view.session().call("neutron: create subnet " + name, os -> os.networking().subnet().create(b.build()));
+    return view.session().create("neutron: create subnet " + name, os -> os.networking().subnet().create(b.build()));
   }
 
   private static Router ensureRouter(CloudView view, String projectId, String externalNetwork) throws OpenStackException {
@@ -96,7 +96,7 @@ final class NetworkOperation implements OpenStackAction.Operation {
             + " not found (spec.provider.openstack.externalNetwork)", 404, false, null));
     Router found = view.router(name).orElse(null);
     if (found == null) {
-      return view.session().call("neutron: create router " + name, os -> os.networking().router()
+      return view.session().create("neutron: create router " + name, os -> os.networking().router()
           .create(Builders.router().name(name).tenantId(projectId).adminStateUp(true).externalGateway(external.getId()).build()));
     }
     if (found.getExternalGatewayInfo() == null || !external.getId().equals(found.getExternalGatewayInfo().getNetworkId())) {
@@ -108,7 +108,7 @@ final class NetworkOperation implements OpenStackAction.Operation {
 
   static void ensureInterface(CloudView view, Router router, Subnet subnet) throws OpenStackException {
     if (view.routerOnSubnet(router.getId(), subnet.getId())) return;
-    view.session().call("neutron: add interface on subnet " + subnet.getName() + " to router " + router.getName(),
+    view.session().create("neutron: add interface on subnet " + subnet.getName() + " to router " + router.getName(),
         os -> os.networking().router().attachInterface(router.getId(), AttachInterfaceType.SUBNET, subnet.getId()));
   }
 
@@ -116,7 +116,7 @@ final class NetworkOperation implements OpenStackAction.Operation {
       throws OpenStackException {
     SecurityGroup group = view.securityGroup(name).orElse(null);
     if (group == null) {
-      group = view.session().call("neutron: create security group " + name, os -> os.networking().securitygroup()
+      group = view.session().create("neutron: create security group " + name, os -> os.networking().securitygroup()
           .create(Builders.securityGroup().name(name).description("Escalator environment " + view.names().owner()).build()));
     }
     String groupId = group.getId();
@@ -132,7 +132,7 @@ final class NetworkOperation implements OpenStackAction.Operation {
       var b = Builders.securityGroupRule().tenantId(projectId).securityGroupId(groupId).direction("ingress")
           .ethertype("IPv4").protocol(rule.protocol).remoteIpPrefix(rule.remoteIpPrefix);
       if (rule.portMin != null) b.portRangeMin(rule.portMin).portRangeMax(rule.portMax == null ? rule.portMin : rule.portMax);
-      view.session().call("neutron: add " + rule.protocol + " rule to security group " + name, os -> os.networking().securityrule().create(b.build()));
+      view.session().create("neutron: add " + rule.protocol + " rule to security group " + name, os -> os.networking().securityrule().create(b.build()));
     }
   }
 }

@@ -1,16 +1,19 @@
 package dev.escalator.operator.openstack;
 
+import dev.escalator.operator.action.ProviderHealth;
 import dev.escalator.operator.api.OpenStackCloudSpec;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.core.functions.CheckedSupplier;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -82,6 +85,8 @@ public final class OpenStackClouds {
   private final BiConsumer<String, String> circuitListener;
   private final ConcurrentMap<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, Token> tokens = new ConcurrentHashMap<>();
+  /** The Keystone endpoint each environment last used, for {@link #endpoints}. */
+  private final ConcurrentMap<String, String> environmentEndpoints = new ConcurrentHashMap<>();
   private final Retry retry;
 
   public OpenStackClouds(SecretSource secrets, Settings settings, Clock clock, BiConsumer<String, String> circuitListener) {
@@ -112,6 +117,7 @@ public final class OpenStackClouds {
           + " (keys: " + String.join(", ", new TreeMap<>(data).keySet()) + ")");
     }
     CloudCredentials credentials = CloudCredentials.parse(yaml, spec.cloud);
+    environmentEndpoints.put(namespace + "/" + environment, credentials.authUrl());
     String project = scope == ProjectScope.ENVIRONMENT ? environmentProject(namespace, environment, spec) : credentials.projectName();
     String projectDomain = scope == ProjectScope.ENVIRONMENT && spec.projectDomain != null ? spec.projectDomain : credentials.projectDomain();
     if (project == null) throw new OpenStackConfigException("cloud '" + spec.cloud + "': auth.project_name is required");
@@ -121,6 +127,18 @@ public final class OpenStackClouds {
   /** The environment's project name: spec.provider.openstack.project, or {@code <namespace>-<environment>}. */
   public static String environmentProject(String namespace, String environment, OpenStackCloudSpec spec) {
     return spec.project != null && !spec.project.isBlank() ? spec.project : namespace + "-" + environment;
+  }
+
+  /** The endpoint an environment uses and its circuit state, once it has used one. */
+  public List<ProviderHealth.Endpoint> endpoints(String namespace, String environment) {
+    String endpoint = environmentEndpoints.get(namespace + "/" + environment);
+    CircuitBreaker cb = endpoint == null ? null : breakers.get(endpoint);
+    return cb == null ? List.of() : List.of(new ProviderHealth.Endpoint(OpenStackProvider.TYPE, endpoint, cb.getState().name()));
+  }
+
+  /** Forgets an environment that is gone. */
+  public void forget(String namespace, String environment) {
+    environmentEndpoints.remove(namespace + "/" + environment);
   }
 
   /** Circuit breaker state per Keystone endpoint: CLOSED, OPEN, HALF_OPEN... */
@@ -161,9 +179,23 @@ public final class OpenStackClouds {
      * web-1}.
      */
     public <T> T call(String what, Function<OSClientV3, T> fn) throws OpenStackException {
+      return execute(what, fn, true);
+    }
+
+    /**
+     * Like {@link #call}, without retries: for creates, which the API does not make idempotent. A
+     * create whose answer was lost may have happened; retrying it blindly could make a duplicate.
+     * The caller's next "ensure" looks the resource up first instead.
+     */
+    public <T> T create(String what, Function<OSClientV3, T> fn) throws OpenStackException {
+      return execute(what, fn, false);
+    }
+
+    private <T> T execute(String what, Function<OSClientV3, T> fn, boolean retried) throws OpenStackException {
       CircuitBreaker breaker = breaker(credentials.authUrl());
       try {
-        return Retry.decorateCheckedSupplier(retry, () -> breaker.executeCheckedSupplier(() -> attempt(fn))).get();
+        CheckedSupplier<T> once = () -> breaker.executeCheckedSupplier(() -> attempt(fn));
+        return retried ? Retry.decorateCheckedSupplier(retry, once).get() : once.get();
       } catch (CallNotPermittedException e) {
         throw new OpenStackException(what + ": the circuit breaker for " + credentials.authUrl()
             + " is open after repeated failures; calls resume in up to " + settings.circuitOpenFor().toSeconds() + "s", 0, true, e);

@@ -9,6 +9,7 @@ import org.openstack4j.api.Builders;
 import org.openstack4j.model.compute.builder.QuotaSetUpdateBuilder;
 import org.openstack4j.model.identity.v3.Project;
 import org.openstack4j.model.identity.v3.Role;
+import org.openstack4j.model.network.NetQuota;
 import org.openstack4j.model.network.builder.NetQuotaBuilder;
 
 /**
@@ -25,6 +26,17 @@ final class ProjectOperation implements OpenStackAction.Operation {
 
   @Override
   public String start(OpenStackAction.Context ctx) throws OpenStackException, OpenStackConfigException {
+    try {
+      return ensure(ctx);
+    } catch (OpenStackException e) {
+      if (e.status() != 403) throw e;
+      throw new OpenStackException(e.getMessage() + " (the credentials of cloud '" + ctx.cloud().cloud
+          + "' may not manage projects: that needs the admin role. Create the project by hand, name it in"
+          + " spec.provider.openstack.project and leave the project level out, or give this level admin credentials)", 403, false, e);
+    }
+  }
+
+  private String ensure(OpenStackAction.Context ctx) throws OpenStackException, OpenStackConfigException {
     CloudView admin = ctx.view(OpenStackClouds.ProjectScope.CREDENTIALS);
     OpenStackClouds.Session session = admin.session();
     String name = OpenStackClouds.environmentProject(ctx.request().namespace(), ctx.request().environmentName(), ctx.cloud());
@@ -33,7 +45,7 @@ final class ProjectOperation implements OpenStackAction.Operation {
     if (project == null) {
       String description = spec.description != null ? spec.description
           : "Escalator environment " + ctx.names().owner() + " (" + OpenStackNames.ENVIRONMENT_KEY + "=" + ctx.names().owner() + ")";
-      project = session.call("keystone: create project " + name, os -> os.identity().projects()
+      project = session.create("keystone: create project " + name, os -> os.identity().projects()
           .create(Builders.project().name(name).domainId(domainId).description(description).enabled(true).build()));
     }
     String projectId = project.getId();
@@ -75,12 +87,16 @@ final class ProjectOperation implements OpenStackAction.Operation {
         .orElseThrow(() -> new org.openstack4j.api.exceptions.ClientResponseException("domain " + wanted + " not found", 404)));
   }
 
+  /**
+   * Sets the given quotas and leaves the others as they are. Nova's update omits unset fields;
+   * openstack4j's Neutron quota sends every field (an unset one as 0), so the current Neutron
+   * quotas are read first and sent back with the changes.
+   */
   private static void setQuotas(OpenStackClouds.Session session, String projectId, String name, Map<String, Integer> quotas)
       throws OpenStackException {
     QuotaSetUpdateBuilder compute = Builders.quotaSet();
-    NetQuotaBuilder network = Builders.netQuota();
+    Map<String, Integer> network = new java.util.HashMap<>();
     boolean anyCompute = false;
-    boolean anyNetwork = false;
     for (Map.Entry<String, Integer> q : quotas.entrySet()) {
       int v = q.getValue();
       switch (q.getKey()) {
@@ -88,21 +104,28 @@ final class ProjectOperation implements OpenStackAction.Operation {
         case "cores" -> { compute.cores(v); anyCompute = true; }
         case "ram" -> { compute.ram(v); anyCompute = true; }
         case "keyPairs" -> { compute.keyPairs(v); anyCompute = true; }
-        case "networks" -> { network.network(v); anyNetwork = true; }
-        case "subnets" -> { network.subnet(v); anyNetwork = true; }
-        case "ports" -> { network.port(v); anyNetwork = true; }
-        case "routers" -> { network.router(v); anyNetwork = true; }
-        case "floatingIps" -> { network.floatingIP(v); anyNetwork = true; }
-        case "securityGroups" -> { network.securityGroup(v); anyNetwork = true; }
-        case "securityGroupRules" -> { network.securityGroupRule(v); anyNetwork = true; }
+        case "networks", "subnets", "ports", "routers", "floatingIps", "securityGroups", "securityGroupRules" -> network.put(q.getKey(), v);
         default -> throw new OpenStackException("quota " + q.getKey() + " is not supported", 400, false, null);
       }
     }
     if (anyCompute) {
       session.call("nova: set quotas of project " + name, os -> os.compute().quotaSets().updateForTenant(projectId, compute.build()));
     }
-    if (anyNetwork) {
-      session.call("neutron: set quotas of project " + name, os -> os.networking().quotas().updateForTenant(projectId, network.build()));
+    if (!network.isEmpty()) {
+      session.call("neutron: set quotas of project " + name, os -> {
+        NetQuota current = os.networking().quotas().get(projectId);
+        NetQuotaBuilder b = Builders.netQuota()
+            .network(network.getOrDefault("networks", current.getNetwork()))
+            .subnet(network.getOrDefault("subnets", current.getSubnet()))
+            .port(network.getOrDefault("ports", current.getPort()))
+            .router(network.getOrDefault("routers", current.getRouter()))
+            .floatingIP(network.getOrDefault("floatingIps", current.getFloatingIP()))
+            .securityGroup(network.getOrDefault("securityGroups", current.getSecurityGroup()))
+            .securityGroupRule(network.getOrDefault("securityGroupRules", current.getSecurityGroupRule()))
+            .subnetpool(current.getSubnetpool())
+            .rbacPolicy(current.getRbacPolicy());
+        return os.networking().quotas().updateForTenant(projectId, b.build());
+      });
     }
   }
 }

@@ -41,7 +41,7 @@ final class ServerBuilds {
       if (name.equals(g.getName())) return g;
     }
     String policy = tier.openstack.serverGroupPolicy == null ? "soft-anti-affinity" : tier.openstack.serverGroupPolicy;
-    return view.session().call("nova: create server group " + name, os -> os.compute().serverGroups().create(name, policy));
+    return view.session().create("nova: create server group " + name, os -> os.compute().serverGroups().create(name, policy));
   }
 
   static String flavorId(CloudView view, String flavor) throws OpenStackException {
@@ -92,7 +92,7 @@ final class ServerBuilds {
     }
     ServerCreate create = b.build();
     ((NovaServerCreate) create).addNetwork(network.getId(), fixedIp);
-    return view.session().call("nova: boot server " + name, c -> c.compute().servers().boot(create));
+    return view.session().create("nova: boot server " + name, c -> c.compute().servers().boot(create));
   }
 
   /** The node a server fills, with its first IPv4 address (preferring the tier's network), or none yet. */

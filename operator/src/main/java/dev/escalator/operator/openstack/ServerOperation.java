@@ -60,7 +60,10 @@ final class ServerOperation implements OpenStackAction.Operation {
     String id = server.getId();
     if (strategy == ServerStrategy.reboot) {
       view.session().call("nova: reboot server " + server.getName(), os -> CloudView.ok(os.compute().servers().reboot(id, RebootType.HARD), false));
-      view.session().call("nova: mark server " + server.getName(), os -> os.compute().servers().updateMetadata(id, Map.of(OpenStackNames.WORK_KEY, work)));
+      // openstack4j's updateMetadata replaces all items (PUT): send the server's own with the mark added.
+      Map<String, String> marked = new HashMap<>(metadata(server));
+      marked.put(OpenStackNames.WORK_KEY, work);
+      view.session().call("nova: mark server " + server.getName(), os -> os.compute().servers().updateMetadata(id, marked));
     } else {
       TierSpec tier = ctx.tier(ctx.request().target().tier());
       String image = ServerBuilds.imageId(view, tier.openstack.image);

@@ -1,6 +1,7 @@
 package dev.escalator.operator.reconciler;
 
 import dev.escalator.operator.action.ActionTypes;
+import dev.escalator.operator.action.ProviderHealth;
 import dev.escalator.operator.api.Environment;
 import dev.escalator.operator.api.EnvironmentStatus;
 import dev.escalator.operator.check.CheckExpansion;
@@ -12,6 +13,7 @@ import dev.escalator.operator.ladder.DomainEvent;
 import dev.escalator.operator.ladder.EnvironmentState;
 import dev.escalator.operator.ladder.EscalationMachine;
 import dev.escalator.operator.ladder.Failure;
+import dev.escalator.operator.ladder.Gate;
 import dev.escalator.operator.ladder.Inputs;
 import dev.escalator.operator.ladder.Node;
 import dev.escalator.operator.ladder.Phase;
@@ -64,10 +66,12 @@ public class EnvironmentReconciler implements Reconciler<Environment>, Cleaner<E
   private final Duration pollInterval;
   private final EscalatorMetrics metrics;
   private final EnvironmentDirectory directory;
+  private final ProviderHealth providers;
 
   public EnvironmentReconciler(CheckScheduler checks, CheckExpansion expansion, VerdictEventSource verdictEvents, ActionTypes actions,
-      EventRecorder events, Clock clock, Duration pollInterval, EscalatorMetrics metrics, EnvironmentDirectory directory) {
+      EventRecorder events, Clock clock, Duration pollInterval, EscalatorMetrics metrics, EnvironmentDirectory directory, ProviderHealth providers) {
     this.checks = checks;
+    this.providers = providers;
     this.directory = directory;
     this.expansion = expansion;
     this.verdictEvents = verdictEvents;
@@ -113,7 +117,7 @@ public class EnvironmentReconciler implements Reconciler<Environment>, Cleaner<E
     EscalationMachine machine = new EscalationMachine(model.ladder(), model.policy());
     EnvironmentState state = StateCodec.decode(env.getStatus(), now);
     Inputs inputs = new Inputs(now, failures, inventory, model.dryRun(), annotationValues(env, Environment.APPROVE_ANNOTATION),
-        annotation(env, Environment.RESET_ANNOTATION), specChanged(env), Map.of());
+        annotation(env, Environment.RESET_ANNOTATION), specChanged(env), Map.of(), closedGate(model, verdicts));
 
     List<DomainEvent> emitted = new ArrayList<>();
     List<String> transientErrors = new ArrayList<>();
@@ -138,13 +142,31 @@ public class EnvironmentReconciler implements Reconciler<Environment>, Cleaner<E
 
     // Shown once the machine announced it (quiescence elapsed); its summary is what the machine compares to announce once.
     Optional<Plan> proposed = model.dryRun() && decision.state().proposed() != null ? machine.planner().plan(failures) : Optional.empty();
-    EnvironmentStatus status = StatusBuilder.build(env, model, decision.state(), verdicts, inventory, proposed, transientErrors, now);
+    EnvironmentStatus status = StatusBuilder.build(env, model, decision.state(), verdicts, inventory, proposed, transientErrors,
+        providers.endpoints(model.namespace(), model.name()), now);
     emitted.forEach(e -> record(env, e));
     metrics.environment(model.namespace(), model.name(), status.phase, verdicts);
 
     Duration delay = nextReconcile(decision, transientErrors, now);
     UpdateControl<Environment> control = unchanged(env.getStatus(), status) ? UpdateControl.noUpdate() : UpdateControl.patchStatus(statusOnly(env, status));
     return delay == null ? control : control.rescheduleAfter(delay);
+  }
+
+  /**
+   * The most drastic gate check not passing on some target (failing, or no result: a gate opens
+   * only on evidence), or null.
+   */
+  static Gate closedGate(EnvironmentModel model, List<CheckVerdict> verdicts) {
+    Gate closed = null;
+    for (var check : model.checks()) {
+      if (!check.gate) continue;
+      int index = model.ladder().find(check.escalatesTo).map(l -> l.index()).orElse(1);
+      List<CheckVerdict> own = verdicts.stream().filter(v -> v.check().equals(check.name)).toList();
+      String why = own.isEmpty() ? "no result yet" : own.stream().filter(v -> !Boolean.TRUE.equals(v.healthy()))
+          .map(v -> v.target().key() + ": " + (v.message() == null ? "no result yet" : v.message())).findFirst().orElse(null);
+      if (why != null && (closed == null || index < closed.levelIndex())) closed = new Gate(check.name, index, why);
+    }
+    return closed;
   }
 
   private UpdateControl<Environment> invalid(Environment env, String key, InvalidSpecException e, Instant now) {

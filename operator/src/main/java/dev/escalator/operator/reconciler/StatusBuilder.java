@@ -1,9 +1,11 @@
 package dev.escalator.operator.reconciler;
 
+import dev.escalator.operator.action.ProviderHealth;
 import dev.escalator.operator.api.CheckResultStatus;
 import dev.escalator.operator.api.Environment;
 import dev.escalator.operator.api.EnvironmentStatus;
 import dev.escalator.operator.api.NodeStatus;
+import dev.escalator.operator.api.ProviderStatus;
 import dev.escalator.operator.check.CheckVerdict;
 import dev.escalator.operator.ladder.CamelCase;
 import dev.escalator.operator.ladder.EnvironmentState;
@@ -34,7 +36,7 @@ final class StatusBuilder {
   private StatusBuilder() {}
 
   static EnvironmentStatus build(Environment env, EnvironmentModel model, EnvironmentState state, List<CheckVerdict> verdicts,
-      List<Node> inventory, Optional<Plan> proposed, List<String> transientErrors, Instant now) {
+      List<Node> inventory, Optional<Plan> proposed, List<String> transientErrors, List<ProviderHealth.Endpoint> providers, Instant now) {
     EnvironmentStatus previous = env.getStatus();
     EnvironmentStatus s = new EnvironmentStatus();
     long generation = generation(env);
@@ -44,6 +46,7 @@ final class StatusBuilder {
     s.healthyChecks = verdicts.stream().filter(v -> Boolean.TRUE.equals(v.healthy())).count() + "/" + verdicts.size();
     s.inventory = new ArrayList<>(inventory.stream().map(StatusBuilder::node).toList());
     s.proposedPlan = proposed.map(StateCodec::encode).orElse(null);
+    s.providers = new ArrayList<>(providers.stream().map(p -> new ProviderStatus(p.type(), p.endpoint(), p.circuit())).toList());
     s.lastEscalationTime = lastEscalation(state);
     Step step = state.escalation() == null ? null : state.escalation().currentStep();
     boolean inFlight = state.phase() != Phase.HEALTHY && state.phase() != Phase.EXHAUSTED;

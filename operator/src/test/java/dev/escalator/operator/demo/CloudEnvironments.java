@@ -84,7 +84,7 @@ public final class CloudEnvironments {
     spec.ladder = List.of(project, network, tier, server, converge, redeploy);
 
     spec.checks = List.of(
-        openstack("cloud-online", OpenStackProbeSpec.Resource.Online, Scope.Environment, "project"),
+        gate(openstack("cloud-online", OpenStackProbeSpec.Resource.Online, Scope.Environment, "project")),
         openstack("core-network", OpenStackProbeSpec.Resource.Network, Scope.Environment, "network"),
         openstack("server-active", OpenStackProbeSpec.Resource.Server, Scope.Node, "server"),
         DemoEnvironments.http("smoke", serviceUrl + "/smoke", "redeploy"));
@@ -98,6 +98,11 @@ public final class CloudEnvironments {
     l.timeout = "2m";
     l.action.openstack = new OpenStackActionSpec();
     return l;
+  }
+
+  private static CheckSpec gate(CheckSpec check) {
+    check.gate = true;
+    return check;
   }
 
   private static CheckSpec openstack(String name, OpenStackProbeSpec.Resource resource, Scope scope, String level) {

@@ -47,6 +47,7 @@ final class Driver {
   Set<String> approvals = Set.of();
   String reset;
   boolean specChanged;
+  Gate gate;
   /** Every event so far, and those of the last reconcile. */
   final List<DomainEvent> events = new ArrayList<>();
   List<DomainEvent> lastEvents = List.of();
@@ -79,11 +80,12 @@ final class Driver {
     d.approvals = approvals;
     d.reset = reset;
     d.specChanged = specChanged;
+    d.gate = gate;
     return d;
   }
 
   Inputs inputs() {
-    return new Inputs(now, failures, inventory, dryRun, approvals, reset, specChanged, Map.of());
+    return new Inputs(now, failures, inventory, dryRun, approvals, reset, specChanged, Map.of(), gate);
   }
 
   Driver failing(Failure... f) {

@@ -882,4 +882,42 @@ class EscalationMachineTest {
     d.advanceToWake();
     assertThat(d.stepLevels()).containsExactly(ONE_VM, CONVERGE, DEPLOY);
   }
+
+  @Nested
+  class Gates {
+    private final Gate cloudDown = new Gate("iaas-online", 1, "environment: keystone unreachable");
+
+    @Test
+    void aClosedGateHoldsGentlerLevelsWithOneEventAndNoRun() {
+      Driver d = Driver.fresh();
+      d.gate = cloudDown;
+      escalatingOnWeb1(d);
+
+      assertThat(d.stepLevels()).containsExactly(ONE_VM, CONVERGE, DEPLOY);
+      assertThat(d.step().state()).isEqualTo(StepState.PENDING);
+      assertThat(d.step().message()).contains("gate check iaas-online").contains("keystone unreachable");
+      assertThat(d.actions.starts).isEmpty();
+      assertThat(d.events).extracting(DomainEvent::kind).containsOnlyOnce(DomainEvent.Kind.GATED);
+
+      d.advance(Duration.ofMinutes(30));
+      assertThat(d.actions.starts).as("still held, however long").isEmpty();
+      assertThat(d.events).extracting(DomainEvent::kind).containsOnlyOnce(DomainEvent.Kind.GATED);
+
+      d.gate = null;
+      d.reconcile();
+      assertThat(d.actions.starts).extracting(Driver.Started::level).containsExactly(ONE_VM);
+      assertThat(d.step().state()).isEqualTo(StepState.RUNNING);
+    }
+
+    @Test
+    void aClosedGateDoesNotHoldItsOwnLevelOrMoreDrasticOnes() {
+      Driver d = Driver.fresh();
+      d.gate = new Gate("iaas-online", 1, "environment: project missing");
+      d.failing(iaasOnline()).reconcile();
+      d.advance(QUIESCENCE);
+
+      assertThat(d.stepLevels().get(0)).isEqualTo(ACCOUNT);
+      assertThat(d.actions.starts).extracting(Driver.Started::level).containsExactly(ACCOUNT);
+    }
+  }
 }
