@@ -4,7 +4,7 @@ JAVA_HOME := $(shell hack/find-jdk.sh)
 export JAVA_HOME
 MVN ?= mvn
 MVN_FLAGS ?= -B -ntp
-CRD := environments.escalator.dev-v1.yml
+CRDS := environments.escalator.dev-v1.yml baremetalhosts.escalator.dev-v1.yml
 
 .PHONY: help test it demo run crds bench build clean chart-files image e2e
 
@@ -30,9 +30,10 @@ run: ## Run the operator against the cluster of the current kubeconfig
 
 crds: ## Regenerate crds/ from the Java classes
 	$(MVN) $(MVN_FLAGS) -q process-classes -pl operator -am
-	cp operator/target/classes/META-INF/fabric8/$(CRD) crds/$(CRD)
-	cp crds/$(CRD) helm/escalator/crds/$(CRD)
-	@echo "crds/$(CRD) and the Helm chart's copy regenerated"
+	for crd in $(CRDS); do \
+	  cp operator/target/classes/META-INF/fabric8/$$crd crds/$$crd && cp crds/$$crd helm/escalator/crds/$$crd || exit 1; \
+	done
+	@echo "crds/ and the Helm chart's copies regenerated: $(CRDS)"
 
 bench: ## Benchmark probes and status writes; writes docs/benchmarks.md
 	$(MVN) $(MVN_FLAGS) -q test-compile -pl operator -am -DskipTests

@@ -8,6 +8,8 @@ import dev.escalator.operator.metrics.EscalatorMetrics;
 import dev.escalator.operator.metrics.OperatorStatusCollector;
 import dev.escalator.operator.metrics.ReconcileMetrics;
 import dev.escalator.operator.metrics.TimedProbes;
+import dev.escalator.operator.metal.BmcDrivers;
+import dev.escalator.operator.metal.MetalProvider;
 import dev.escalator.operator.openstack.OpenStackClouds;
 import dev.escalator.operator.openstack.OpenStackProvider;
 import dev.escalator.operator.spec.EnvironmentDirectory;
@@ -32,6 +34,7 @@ public final class EscalatorOperator implements AutoCloseable {
   private final Operator operator;
   private final CheckScheduler scheduler;
   private final HttpClient http;
+  private final BmcDrivers bmcDrivers;
   private final EscalatorMetrics metrics;
   private final ReconcileMetrics reconcileMetrics;
   private final OperatorStatusCollector statusCollector;
@@ -56,6 +59,7 @@ public final class EscalatorOperator implements AutoCloseable {
     this.reconcileMetrics = new ReconcileMetrics(registry);
     this.leading = new AtomicBoolean(!settings.leaderElection());
     this.statusCollector = new OperatorStatusCollector(() -> leading.get() && isReady()).register(registry);
+    this.bmcDrivers = new BmcDrivers();
     EnvironmentDirectory directory = new EnvironmentDirectory();
     OpenStackClouds clouds = new OpenStackClouds(OpenStackProvider.secrets(client), settings.openstack(), clock,
         (endpoint, state) -> metrics.circuitState("openstack", endpoint, state));
@@ -63,8 +67,8 @@ public final class EscalatorOperator implements AutoCloseable {
     var verdictEvents = EnvironmentReconciler.newVerdictEventSource();
     this.scheduler = new CheckScheduler(checkTypes, verdictEvents, checkOptions);
     EnvironmentReconciler reconciler = new EnvironmentReconciler(scheduler, new CheckExpansion(checkTypes), verdictEvents,
-        ActionTypes.kubernetes(client, http, clock).with(OpenStackProvider.actionType(clouds)), new EventRecorder(client, clock),
-        clock, settings.actionPollInterval(), metrics, directory, clouds::endpoints);
+        ActionTypes.kubernetes(client, http, clock).with(OpenStackProvider.actionType(clouds), MetalProvider.actionType(client, bmcDrivers, clock)),
+        new EventRecorder(client, clock), clock, settings.actionPollInterval(), metrics, directory, clouds::endpoints);
     this.operator = new Operator(o -> {
       o.withKubernetesClient(client)
           .withCloseClientOnStop(false)
@@ -89,6 +93,12 @@ public final class EscalatorOperator implements AutoCloseable {
       // Annotation changes (approve, reset) do not bump the generation but must be seen.
       c.withGenerationAware(false);
       c.withReconciliationMaxInterval(settings.resyncInterval());
+      if (settings.namespaces().isEmpty()) c.watchingAllNamespaces();
+      else c.settingNamespaces(settings.namespaces());
+    });
+    operator.register(MetalProvider.claimReleaser(client, clock), c -> {
+      c.withName("baremetalhost-claims");
+      c.withGenerationAware(false);
       if (settings.namespaces().isEmpty()) c.watchingAllNamespaces();
       else c.settingNamespaces(settings.namespaces());
     });
@@ -118,6 +128,7 @@ public final class EscalatorOperator implements AutoCloseable {
     operator.stop();
     scheduler.close();
     http.close();
+    bmcDrivers.close();
     metrics.close();
     reconcileMetrics.close();
     registry.unregister(statusCollector);

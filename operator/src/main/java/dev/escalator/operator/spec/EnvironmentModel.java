@@ -8,6 +8,7 @@ import dev.escalator.operator.api.Environment;
 import dev.escalator.operator.api.EnvironmentSpec;
 import dev.escalator.operator.api.EscalationPolicySpec;
 import dev.escalator.operator.api.LevelSpec;
+import dev.escalator.operator.api.MetalActionSpec;
 import dev.escalator.operator.api.Mode;
 import dev.escalator.operator.api.NodeSpec;
 import dev.escalator.operator.api.OpenStackActionSpec;
@@ -313,10 +314,28 @@ public record EnvironmentModel(
       }
     }
     if (action.openstack != null) validateOpenStackAction(c, at + ".openstack", action.openstack, scope, spec);
+    if (action.metal != null) validateMetalAction(c, at + ".metal", action.metal, scope, spec);
     // Template variables: everything string-valued except the Job's pod template, which receives env vars instead.
     JsonNode tree = JSON.valueToTree(action);
     if (tree.has("job")) ((com.fasterxml.jackson.databind.node.ObjectNode) tree.get("job")).remove("template");
     c.templates(at, tree, vars, "response.");
+  }
+
+  private static void validateMetalAction(Checker c, String at, MetalActionSpec m, dev.escalator.operator.api.Scope scope, EnvironmentSpec spec) {
+    if (scope == dev.escalator.operator.api.Scope.Environment) c.problem(at, "acts on hosts: the level's scope must be Node or Tier");
+    if (scope == dev.escalator.operator.api.Scope.Tier && (spec.tiers == null || spec.tiers.isEmpty())) {
+      c.problem(at, "needs spec.tiers: the tiers whose nodes get hosts, and their sizes");
+    }
+    c.name(at + ".pool", m.pool);
+    if (m.strategy != null && (m.strategy.isEmpty() || m.strategy.size() > 3 || m.strategy.contains(null))) {
+      c.problem(at + ".strategy", "needs 1 to 3 of powerCycle, reprovision, replace");
+    }
+    if (m.image != null) c.url(at + ".image", m.image);
+    if (m.timeouts != null) {
+      c.duration(at + ".timeouts.bmcCall", m.timeouts.bmcCall, "30s", true);
+      c.duration(at + ".timeouts.power", m.timeouts.power, "5m", true);
+      c.duration(at + ".timeouts.provision", m.timeouts.provision, "30m", true);
+    }
   }
 
   private static void validateOpenStackAction(

@@ -61,6 +61,8 @@ class HelmChartTest {
       Grant.of("escalator.dev", "environments", "get", "list", "watch", "patch", "update"),
       Grant.of("escalator.dev", "environments/status", "get", "patch", "update"),
       Grant.of("escalator.dev", "environments/finalizers", "update"),
+      Grant.of("escalator.dev", "baremetalhosts", "get", "list", "watch"),
+      Grant.of("escalator.dev", "baremetalhosts/status", "get", "patch"),
       Grant.of("", "events", "create", "patch"),
       Grant.of("", "secrets", "get"),
       Grant.of("apps", "deployments", "get", "list", "watch", "patch"),
@@ -283,14 +285,17 @@ class HelmChartTest {
   }
 
   @Test
-  void chartCrdIsTheGeneratedCrd() throws IOException {
-    Path chartCrd = CHART.resolve("crds").resolve(CRD.getFileName());
-
-    assertThat(Files.readAllBytes(chartCrd))
-        .as("%s must be a copy of %s", chartCrd, CRD)
-        .isEqualTo(Files.readAllBytes(CRD));
+  void chartCrdsAreTheGeneratedCrds() throws IOException {
+    List<Path> chartCrds = new ArrayList<>();
+    for (Path crd : List.of(CRD, CRD.resolveSibling("baremetalhosts.escalator.dev-v1.yml"))) {
+      Path chartCrd = CHART.resolve("crds").resolve(crd.getFileName());
+      assertThat(Files.readAllBytes(chartCrd))
+          .as("%s must be a copy of %s", chartCrd, crd)
+          .isEqualTo(Files.readAllBytes(crd));
+      chartCrds.add(chartCrd);
+    }
     try (Stream<Path> files = Files.list(CHART.resolve("crds"))) {
-      assertThat(files).containsExactly(chartCrd);
+      assertThat(files).containsExactlyInAnyOrderElementsOf(chartCrds);
     }
   }
 

@@ -74,7 +74,7 @@ class NovaSimulationTest {
     String userData = Base64.getEncoder().encodeToString("#cloud-config\n".getBytes(StandardCharsets.UTF_8));
     os.compute().keypairs().create("env-key", null);
     ServerCreate create = Builders.server().name("web-1").flavor("1").image(sim.imageId()).networks(List.of(net.getId()))
-        .keypairName("env-key").userData(userData).addMetadataItem("escalator.dev/environment", "shop").build();
+        .keypairName("env-key").userData(userData).addMetadataItem("escalator.dev:environment", "shop").build();
 
     Server booted = os.compute().servers().boot(create);
 
@@ -85,7 +85,7 @@ class NovaSimulationTest {
     assertThat(active.getStatus()).isEqualTo(Server.Status.ACTIVE);
     assertThat(active.getName()).isEqualTo("web-1");
     assertThat(active.getKeyName()).isEqualTo("env-key");
-    assertThat(active.getMetadata()).containsEntry("escalator.dev/environment", "shop");
+    assertThat(active.getMetadata()).containsEntry("escalator.dev:environment", "shop");
     assertThat(active.getFlavorId()).isEqualTo("1");
     assertThat(active.getImageId()).isEqualTo(sim.imageId());
     assertThat(active.getLaunchedAt()).isNotNull();
