@@ -14,8 +14,9 @@ help: ## List the targets
 test: ## Unit, real-endpoint and mock-API tests (needs only a JDK 21+ and Maven)
 	$(MVN) $(MVN_FLAGS) verify
 
-it: ## Alert-rule tests (promtool) and integration tests against real Prometheus and Alertmanager (installed from Debian packages if missing)
-	eval "$$(hack/start-monitoring.sh | grep '^export ')" && \
+it: ## Alert-rule tests (promtool) and integration tests against real Prometheus, Alertmanager, OpenStack and ipmi_sim (Debian packages, installed if missing)
+	monitoring_env="$$(hack/start-monitoring.sh)" && eval "$$(grep '^export ' <<<"$$monitoring_env")" && \
+	  openstack_env="$$(hack/start-openstack.sh)" && eval "$$(grep '^export ' <<<"$$openstack_env")" && \
 	  promtool check rules monitoring/escalator-rules.yml && \
 	  (cd monitoring && promtool test rules escalator-rules.test.yml) && \
 	  $(MVN) $(MVN_FLAGS) test -pl operator -am -Dgroups=integration -DexcludedGroups=none -Dsurefire.failIfNoSpecifiedTests=false
