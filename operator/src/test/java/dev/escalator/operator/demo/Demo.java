@@ -11,6 +11,8 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -27,9 +29,15 @@ import java.util.function.Predicate;
  *   <li>the service goes down: health (level restart) and smoke (level redeploy) fail, so the
  *       operator quiesces, then runs restart and redeploy in order, and verifies;
  *   <li>only the smoke test fails: the operator runs just the gentlest level, redeploy.
+ *   <li>the six-level ladder of the origin on OpenStack, nothing in place: levels 1 to 6 (project,
+ *       network, tier, server, converge, redeploy) build it;
+ *   <li>one server is deleted behind the operator's back: levels 4 to 6 for that node only.
  * </ol>
  *
- * Exits 0 when both escalations converged, 1 otherwise (at most 2 minutes).
+ * The cloud is the one named by OS_CLOUD in a clouds.yaml (OS_CLIENT_CONFIG_FILE, ./clouds.yaml,
+ * ~/.config/openstack/clouds.yaml or /etc/openstack/clouds.yaml; it needs credentials that may
+ * create projects, and the demo deletes what it built at the end), otherwise the project's
+ * in-process OpenStack API simulator. Exits 0 when every escalation converged, 1 otherwise.
  */
 public final class Demo {
   private static final String NS = "demo";
@@ -56,28 +64,51 @@ public final class Demo {
         client.resources(Environment.class).inNamespace(NS).resource(env).create();
         say("applied Environment demo/shop: ladder reprovision (Job) > restart (rollout restart) > redeploy (webhook); "
             + "checks health -> restart, smoke -> redeploy; quiescence 2s");
-        ok = waitFor(client, s -> "Healthy".equals(s.phase), "the checks to pass");
+        ok = waitFor(client, "shop", s -> "Healthy".equals(s.phase), "the checks to pass");
 
         say("");
         say("=== scenario 1: the shop goes down (health and smoke fail) ===");
         shop.breakService();
-        ok = ok && waitFor(client, s -> s.history.size() >= 1 && "Converged".equals(s.history.get(0).outcome) && "Healthy".equals(s.phase),
+        ok = ok && waitFor(client, "shop", s -> s.history.size() >= 1 && "Converged".equals(s.history.get(0).outcome) && "Healthy".equals(s.phase),
             "the escalation to converge");
-        report(client);
+        report(client, "shop");
 
         say("");
         say("=== scenario 2: a bad release: only the smoke test fails ===");
         shop.breakSmoke();
-        ok = ok && waitFor(client, s -> s.history.size() >= 2 && "Converged".equals(s.history.get(0).outcome) && "Healthy".equals(s.phase),
+        ok = ok && waitFor(client, "shop", s -> s.history.size() >= 2 && "Converged".equals(s.history.get(0).outcome) && "Healthy".equals(s.phase),
             "the escalation to converge");
-        report(client);
+        report(client, "shop");
+
+        say("");
+        try (DemoCloud cloud = DemoCloud.open(Demo::say)) {
+          client.secrets().inNamespace(NS).resource(cloud.secret(CloudEnvironments.SECRET)).create();
+          say("=== scenario 3: the six-level ladder on OpenStack (" + cloud.description() + "), nothing in place ===");
+          client.resources(Environment.class).inNamespace(NS)
+              .resource(CloudEnvironments.sixLevels(NS, "cloud", cloud.cloudName(), 2, shop.baseUrl())).create();
+          ok = ok && waitFor(client, "cloud", s -> s.history.size() >= 1 && "Converged".equals(s.history.get(0).outcome)
+              && "Healthy".equals(s.phase), "the build to converge");
+          report(client, "cloud");
+
+          say("");
+          say("=== scenario 4: server web-2 is deleted behind the operator's back ===");
+          String web2 = client.resources(Environment.class).inNamespace(NS).withName("cloud").get().getStatus().inventory.stream()
+              .filter(n -> n.name.equals("web-2")).findFirst().orElseThrow().providerId;
+          cloud.resources(NS, "cloud").deleteServer(web2);
+          ok = ok && waitFor(client, "cloud", s -> s.history.size() >= 2 && "Converged".equals(s.history.get(0).outcome)
+              && "Healthy".equals(s.phase), "the replacement to converge");
+          report(client, "cloud");
+          client.resources(Environment.class).inNamespace(NS).withName("cloud").delete();
+          cloud.cleanUp(NS, "cloud");
+        }
       }
     }
-    say(ok ? "demo: both escalations converged" : "demo: FAILED: an escalation did not converge in time");
+    say(ok ? "demo: every escalation converged" : "demo: FAILED: an escalation did not converge in time");
     System.exit(ok ? 0 : 1);
   }
 
-  private static boolean waitFor(KubernetesClient client, Predicate<EnvironmentStatus> done, String what) throws InterruptedException {
+  private static boolean waitFor(KubernetesClient client, String name, Predicate<EnvironmentStatus> done, String what)
+      throws InterruptedException {
     CountDownLatch latch = new CountDownLatch(1);
     AtomicReference<EnvironmentStatus> last = new AtomicReference<>();
     try (SharedIndexInformer<Environment> i = client.resources(Environment.class).inNamespace(NS).inform(new ResourceEventHandler<>() {
@@ -95,6 +126,7 @@ public final class Demo {
       public void onDelete(Environment e, boolean unknown) {}
 
       private void check(Environment e) {
+        if (!e.getMetadata().getName().equals(name)) return;
         last.set(e.getStatus());
         if (e.getStatus() != null && done.test(e.getStatus())) latch.countDown();
       }
@@ -105,8 +137,8 @@ public final class Demo {
     }
   }
 
-  private static void report(KubernetesClient client) {
-    EnvironmentStatus s = client.resources(Environment.class).inNamespace(NS).withName("shop").get().getStatus();
+  private static void report(KubernetesClient client, String name) {
+    EnvironmentStatus s = client.resources(Environment.class).inNamespace(NS).withName(name).get().getStatus();
     var h = s.history.get(0);
     say("history: escalation " + h.id + " " + h.outcome + ", started at level " + h.startLevel + ", steps " + h.steps
         + ", trigger " + h.trigger.stream().map(f -> f.check + "@" + f.target).toList());
@@ -138,7 +170,7 @@ public final class Demo {
   }
 
   private static final class PhasePrinter implements ResourceEventHandler<Environment> {
-    private String lastPhase;
+    private final Map<String, String> lastPhase = new HashMap<>();
 
     @Override
     public void onAdd(Environment e) {
@@ -148,9 +180,10 @@ public final class Demo {
     @Override
     public synchronized void onUpdate(Environment o, Environment e) {
       EnvironmentStatus s = e.getStatus();
-      if (s == null || Objects.equals(s.phase, lastPhase)) return;
-      lastPhase = s.phase;
-      say(String.format("phase   -> %-12s (healthy checks %s%s)", s.phase, s.healthyChecks, s.level == null ? "" : ", level " + s.level));
+      String name = e.getMetadata().getName();
+      if (s == null || Objects.equals(s.phase, lastPhase.get(name))) return;
+      lastPhase.put(name, s.phase);
+      say(String.format("phase   %-5s -> %-12s (healthy checks %s%s)", name, s.phase, s.healthyChecks, s.level == null ? "" : ", level " + s.level));
     }
 
     @Override

@@ -10,7 +10,7 @@ import org.openstack4j.model.network.Port;
  * Test helper over an admin session: counts an environment's resources (to prove nothing leaked
  * or was duplicated) and wipes them all (to rebuild from nothing), by the provider's own names.
  */
-final class CloudResources {
+public final class CloudResources {
   private final OpenStackClouds clouds;
   private final OpenStackClouds.Session admin;
   private final OpenStackClouds.Session environment;
@@ -18,7 +18,7 @@ final class CloudResources {
   private final String project;
 
   /** {@code environment} is scoped to the environment's project: server groups are per project. */
-  CloudResources(OpenStackClouds clouds, OpenStackClouds.Session admin, OpenStackClouds.Session environment, OpenStackNames names,
+  public CloudResources(OpenStackClouds clouds, OpenStackClouds.Session admin, OpenStackClouds.Session environment, OpenStackNames names,
       String project) {
     this.clouds = clouds;
     this.admin = admin;
@@ -28,7 +28,7 @@ final class CloudResources {
   }
 
   /** Resources by kind whose name starts with the environment's prefix, plus its project. */
-  Map<String, Integer> count() throws OpenStackException {
+  public Map<String, Integer> count() throws OpenStackException {
     String prefix = names.prefix();
     return admin.call("count resources", os -> {
       Map<String, Integer> out = new TreeMap<>();
@@ -61,12 +61,12 @@ final class CloudResources {
   }
 
   /** Deletes one server behind the operator's back. */
-  void deleteServer(String id) throws OpenStackException {
+  public void deleteServer(String id) throws OpenStackException {
     environment.call("delete server " + id, os -> CloudView.ok(os.compute().servers().delete(id), false));
   }
 
   /** Deletes everything of the environment, servers first, project last. */
-  void wipe() throws OpenStackException {
+  public void wipe() throws OpenStackException {
     String prefix = names.prefix();
     admin.call("wipe servers", os -> {
       os.compute().servers().listAll(false).stream().filter(s -> s.getName().startsWith(prefix))
