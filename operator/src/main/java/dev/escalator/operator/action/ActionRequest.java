@@ -3,11 +3,8 @@ package dev.escalator.operator.action;
 import dev.escalator.operator.api.Environment;
 import dev.escalator.operator.ladder.Node;
 import dev.escalator.operator.ladder.Target;
+import dev.escalator.operator.template.Hashes;
 import dev.escalator.operator.template.Template;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -52,10 +49,10 @@ public record ActionRequest(
    */
   public String workName() {
     String suffix = "-" + escalationId + "-s" + stepIndex + "-a" + attempt
-        + (target.scope() == dev.escalator.operator.ladder.Scope.ENVIRONMENT ? "" : "-" + sha256(target.key()).substring(0, 6));
+        + (target.scope() == dev.escalator.operator.ladder.Scope.ENVIRONMENT ? "" : "-" + Hashes.sha256Hex(target.key()).substring(0, 6));
     String full = (environmentName() + suffix).toLowerCase(Locale.ROOT);
     if (full.length() <= 63) return full;
-    String hash = sha256(full).substring(0, 8);
+    String hash = Hashes.sha256Hex(full).substring(0, 8);
     int keep = 63 - suffix.length() - hash.length() - 1;
     return (environmentName().substring(0, Math.max(1, keep)) + "-" + hash + suffix).toLowerCase(Locale.ROOT);
   }
@@ -101,11 +98,4 @@ public record ActionRequest(
     }
   }
 
-  private static String sha256(String s) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }

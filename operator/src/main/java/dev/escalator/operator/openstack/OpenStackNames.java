@@ -1,9 +1,6 @@
 package dev.escalator.operator.openstack;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import dev.escalator.operator.template.Hashes;
 import java.util.Map;
 
 /**
@@ -24,7 +21,7 @@ public record OpenStackNames(String namespace, String environment) {
   public String prefix() {
     String full = "esc-" + namespace + "-" + environment;
     if (full.length() <= 48) return full;
-    return full.substring(0, 39) + "-" + sha256(full).substring(0, 8);
+    return full.substring(0, 39) + "-" + Hashes.sha256Hex(full).substring(0, 8);
   }
 
   public String network() {
@@ -67,13 +64,5 @@ public record OpenStackNames(String namespace, String environment) {
   /** Whether a server's metadata says it is this environment's {@code node}. */
   public boolean owns(Map<String, String> metadata, String node) {
     return metadata != null && owner().equals(metadata.get(ENVIRONMENT_KEY)) && node.equals(metadata.get(NODE_KEY));
-  }
-
-  private static String sha256(String s) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }
