@@ -182,15 +182,15 @@ class NeutronSimulationTest {
     Network a = network("a");
     Network b = network("b");
     NeutronResourceTag tags = new NeutronResourceTag();
-    tags.addTag("escalator.dev:environment=shop", "escalator.dev/tier=web");
+    tags.addTag("escalator.dev/environment=shop", "escalator.dev/tier=web");
 
     assertThat(os.networking().resourceTags().replace(Resource.NETWORK, a.getId(), tags).getTags()).hasSize(2);
     ActionResponse single = os.networking().resourceTags().addSingle(Resource.NETWORK, b.getId(), "other");
 
     assertThat(single.isSuccess()).isTrue();
     assertThat(os.networking().resourceTags().list(Resource.NETWORK, a.getId()).getTags())
-        .containsExactly("escalator.dev:environment=shop", "escalator.dev/tier=web");
-    assertThat(os.networking().network().list(Map.of("tags", "escalator.dev:environment=shop,escalator.dev/tier=web")))
+        .containsExactly("escalator.dev/environment=shop", "escalator.dev/tier=web");
+    assertThat(os.networking().network().list(Map.of("tags", "escalator.dev/environment=shop,escalator.dev/tier=web")))
         .extracting(Network::getId).containsExactly(a.getId());
     assertThat(os.networking().network().list(Map.of("tags-any", "other,nothing"))).extracting(Network::getId).containsExactly(b.getId());
     assertThat(os.networking().network().list(Map.of("not-tags", "other", "router:external", "false"))).extracting(Network::getId).containsExactly(a.getId());
@@ -200,7 +200,7 @@ class NeutronSimulationTest {
   void aTagWithASlashCannotBeAddedSinglyBecauseOpenstack4jDoesNotEncodePathSegments() {
     Network a = network("a");
 
-    ActionResponse slash = os.networking().resourceTags().addSingle(Resource.NETWORK, a.getId(), "escalator.dev:environment=shop");
+    ActionResponse slash = os.networking().resourceTags().addSingle(Resource.NETWORK, a.getId(), "escalator.dev/environment=shop");
 
     assertThat(slash.getCode()).isEqualTo(404);
     assertThat(os.networking().resourceTags().list(Resource.NETWORK, a.getId()).getTags()).isEmpty();
