@@ -535,9 +535,12 @@ public record EnvironmentModel(
     /** Every ${variable} in a string value must be one available at the scope. */
     void templates(String at, JsonNode node, Set<String> allowed, String allowedPrefix) {
       JsonStrings.visit(node, at, (path, text) -> {
+        for (String bad : Template.malformed(text)) {
+          problem(path, "'" + abbreviate(bad) + "' is not a placeholder: use ${name} with one of " + new java.util.TreeSet<>(allowed));
+        }
         for (String v : Template.variables(text)) {
           if (!allowed.contains(v) && (allowedPrefix == null || !v.startsWith(allowedPrefix))) {
-            problem(path, "uses ${" + v + "}, which is not available here (available: " + new java.util.TreeSet<>(allowed) + ")");
+            problem(path, "uses ${" + abbreviate(v) + "}, which is not available here (available: " + new java.util.TreeSet<>(allowed) + ")");
           }
         }
       });
