@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.escalator.operator.api.Environment;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,7 +26,18 @@ class BadInputCorpusTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("corpus")
   void isRejectedNamingTheField(BadInputCorpus.Entry entry) {
-    Environment env = entry.environment();
+    assertRejected(entry, entry.environment());
+  }
+
+  /** What the operator reads back from the API server: an explicit null there is an absent field, which takes its default. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("corpus")
+  void isRejectedAfterTheRoundTripThroughTheApi(BadInputCorpus.Entry entry) {
+    Environment env = Serialization.unmarshal(Serialization.asJson(entry.environment()), Environment.class);
+    assertRejected(entry, env);
+  }
+
+  private static void assertRejected(BadInputCorpus.Entry entry, Environment env) {
     InvalidSpecException e = catchThrowableOfType(InvalidSpecException.class,
         () -> EnvironmentModel.from(env, BadInputCorpus.checkValidator()));
     assertThat(e).as("%s must be rejected", entry.file()).isNotNull();
