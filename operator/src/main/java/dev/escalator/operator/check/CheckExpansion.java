@@ -110,13 +110,18 @@ public final class CheckExpansion {
       Scope scope = scopeOf(check);
       Set<String> available = variablesAt(scope);
       JsonStrings.visit(json.valueToTree(bound.spec()), path + "." + bound.type().name(), (field, text) -> {
+        for (String bad : Template.malformed(text)) {
+          String shown = bad.length() <= 80 ? bad : bad.substring(0, 77) + "...";
+          problems.add(new SpecProblem(field, "'" + shown + "' is not a placeholder: use one of " + placeholders(available)));
+        }
         for (String variable : Template.variables(text)) {
           if (available.contains(variable)) continue;
           boolean known = variablesAt(Scope.NODE).contains(variable);
+          String shown = variable.length() <= 80 ? variable : variable.substring(0, 77) + "...";
           problems.add(new SpecProblem(field, known
               ? "${" + variable + "} is not available in a " + scopeName(scope) + "-scoped check (available: "
                   + placeholders(available) + ")"
-              : "unknown template variable ${" + variable + "} (available: " + placeholders(available) + ")"));
+              : "unknown template variable ${" + shown + "} (available: " + placeholders(available) + ")"));
         }
       });
     }

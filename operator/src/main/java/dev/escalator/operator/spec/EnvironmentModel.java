@@ -214,6 +214,16 @@ public record EnvironmentModel(
       if (ok) inventory.add(new Node(n.name, n.tier, n.address));
     }
 
+    // A check pinned to a tier nobody declares has no targets and would silently never run.
+    Set<String> knownTiers = new TreeSet<>(tierNames);
+    nodes.stream().filter(n -> n != null && n.tier != null).forEach(n -> knownTiers.add(n.tier));
+    for (int i = 0; i < checks.size(); i++) {
+      CheckSpec ch = checks.get(i);
+      if (ch != null && ch.tier != null && ch.scope != dev.escalator.operator.api.Scope.Environment && !knownTiers.contains(ch.tier)) {
+        c.problem("spec.checks[" + i + "].tier", "names no tier of spec.tiers or spec.inventory.nodes: '" + abbreviate(ch.tier) + "' (tiers: " + knownTiers + ")");
+      }
+    }
+
     Duration quiescence = c.duration("spec.quiescence", spec.quiescence, "30s", false);
     EscalationPolicySpec p = spec.escalation != null ? spec.escalation : new EscalationPolicySpec();
     c.range("spec.escalation.maxAttempts", p.maxAttempts, 1, 100);
@@ -535,9 +545,12 @@ public record EnvironmentModel(
     /** Every ${variable} in a string value must be one available at the scope. */
     void templates(String at, JsonNode node, Set<String> allowed, String allowedPrefix) {
       JsonStrings.visit(node, at, (path, text) -> {
+        for (String bad : Template.malformed(text)) {
+          problem(path, "'" + abbreviate(bad) + "' is not a placeholder: use ${name} with one of " + new java.util.TreeSet<>(allowed));
+        }
         for (String v : Template.variables(text)) {
           if (!allowed.contains(v) && (allowedPrefix == null || !v.startsWith(allowedPrefix))) {
-            problem(path, "uses ${" + v + "}, which is not available here (available: " + new java.util.TreeSet<>(allowed) + ")");
+            problem(path, "uses ${" + abbreviate(v) + "}, which is not available here (available: " + new java.util.TreeSet<>(allowed) + ")");
           }
         }
       });

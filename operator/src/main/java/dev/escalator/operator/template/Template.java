@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
  */
 public final class Template {
   private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z][A-Za-z0-9_.]*)}");
+  private static final Pattern ANY_PLACEHOLDER = Pattern.compile("\\$\\{[^}]*}?");
 
   private Template() {}
 
@@ -38,6 +39,21 @@ public final class Template {
     Matcher m = PLACEHOLDER.matcher(text);
     while (m.find()) names.add(m.group(1));
     return names;
+  }
+
+  /**
+   * The {@code ${...}} sequences of a text that are not placeholders (e.g. {@code ${env:HOME}},
+   * {@code ${jndi:...}}, an unclosed {@code ${}): render leaves them as they are, which is never what
+   * the author meant, so validation rejects them.
+   */
+  public static Set<String> malformed(String text) {
+    Set<String> found = new TreeSet<>();
+    if (text == null) return found;
+    Matcher m = ANY_PLACEHOLDER.matcher(text);
+    while (m.find()) {
+      if (!PLACEHOLDER.matcher(m.group()).matches()) found.add(m.group());
+    }
+    return found;
   }
 
   /** A placeholder names a variable that is not defined where the text is used. */
