@@ -81,6 +81,9 @@ class OperatorMetricsMockTest {
     });
 
     String[] step = {"namespace", "level", "outcome"};
+    // Metrics follow a decision once its status write succeeded: a moment after the status is visible.
+    await().atMost(TIMEOUT).untilAsserted(() ->
+        assertThat(value("escalator_escalation_duration_seconds_count", step, NS, "restart", "Converged")).isEqualTo(1.0));
     assertThat(value("escalator_step_duration_seconds_count", step, NS, "restart", "Succeeded")).isEqualTo(1.0);
     assertThat(value("escalator_step_duration_seconds_count", step, NS, "redeploy", "Succeeded")).isEqualTo(1.0);
     assertThat(value("escalator_step_duration_seconds_count", step, NS, "reprovision", "Succeeded")).as("above the plan").isNull();

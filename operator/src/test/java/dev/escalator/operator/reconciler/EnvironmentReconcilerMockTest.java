@@ -122,6 +122,12 @@ class EnvironmentReconcilerMockTest {
       assertThat(s.history.get(0).outcome).isEqualTo("Converged");
       assertThat(s.phase).isEqualTo("Healthy");
     });
+    // Events and metrics follow a decision once its status write succeeded: a moment after the status is visible.
+    await().atMost(TIMEOUT).untilAsserted(() -> {
+      assertThat(eventReasons()).contains("Converged");
+      assertThat(registry.getSampleValue("escalator_escalations_total", new String[] {"namespace", "environment", "outcome"},
+          new String[] {NS, "shop", "Converged"})).isEqualTo(1.0);
+    });
     EnvironmentStatus s = status();
     assertThat(s.escalation).as("the finished escalation is removed from status, not left behind by the patch").isNull();
     assertThat(s.level).isNull();
