@@ -25,6 +25,12 @@ public class EscalationPolicySpec {
   @JsonPropertyDescription("Upper bound of the wait between attempts.")
   public String maxBackoff = "10m";
 
+  @Default("6")
+  @Min(0)
+  @Max(10)
+  @JsonPropertyDescription("Escalations that may start in any hour; more wait, with a RateLimited Event, until the oldest is an hour old. 0 means no limit.")
+  public int maxPerHour = 6;
+
   @JsonPropertyDescription("Name of the most drastic level an escalation may climb to by itself; when attempts there are used up the environment is Exhausted and a human is called. Defaults to the first level.")
   public String ceiling;
 

@@ -10,6 +10,7 @@ public record DomainEvent(Kind kind, String message) {
     ESCALATION_STARTED("EscalationStarted", false),
     APPROVAL_REQUIRED("ApprovalRequired", true),
     GATED("Gated", true),
+    RATE_LIMITED("RateLimited", true),
     STEP_STARTED("StepStarted", false),
     STEP_SUCCEEDED("StepSucceeded", false),
     STEP_SKIPPED("StepSkipped", false),

@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param since when the current phase began
  * @param counter escalations started so far; ids derive from it
  * @param escalation the escalation in flight, or null
- * @param proposed the plan last announced in Observe mode or while paused, so it is announced once
+ * @param proposed what was last announced without acting (the plan, in Observe mode or while
+ *     paused; a rate-limit hold), so it is announced once
  */
 public record EnvironmentState(
     Phase phase, Instant since, long counter, Escalation escalation, List<EscalationRecord> history, String proposed) {

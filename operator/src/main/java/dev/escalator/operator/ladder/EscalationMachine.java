@@ -110,12 +110,35 @@ public final class EscalationMachine {
     }
     Plan plan = planner.plan(ctx.in.failures()).orElseThrow();
     if (ctx.in.dryRun()) return announce(s, plan, ctx);
+    Optional<Instant> limitedUntil = rateLimitedUntil(s, now);
+    if (limitedUntil.isPresent()) {
+      ctx.wake(limitedUntil.get());
+      String held = "rate limited: " + policy.maxPerHour() + " escalations started in the last hour; the next may start at " + limitedUntil.get();
+      if (held.equals(s.proposed())) return s;
+      ctx.emit(DomainEvent.Kind.RATE_LIMITED, "Not escalating although " + describe(plan.trigger()) + " fail: " + held
+          + " (spec.escalation.maxPerHour)");
+      return s.withProposed(held);
+    }
     String id = "e" + (s.counter() + 1);
     List<Step> steps = plan.steps().stream().map(Step::pending).toList();
     Escalation e = new Escalation(id, now, plan.trigger(), plan.start().index(), 1, OptionalInt.empty(), steps, 0, null, null, 1);
     ctx.emit(DomainEvent.Kind.ESCALATION_STARTED,
         "Escalation " + id + " from level " + plan.start().name() + " because " + describe(plan.trigger()) + "; plan: " + plan.describe());
     return s.started(e, now);
+  }
+
+  /**
+   * When {@code maxPerHour} escalations started within the last hour, the moment the oldest of
+   * them leaves that hour; empty when another may start now.
+   */
+  private Optional<Instant> rateLimitedUntil(EnvironmentState s, Instant now) {
+    if (policy.maxPerHour() == 0) return Optional.empty();
+    Instant hourAgo = now.minus(Duration.ofHours(1));
+    List<Instant> recent = s.history().stream()
+        .filter(r -> r.id() != null && r.startedAt() != null && r.startedAt().isAfter(hourAgo))
+        .map(EscalationRecord::startedAt).sorted().toList();
+    if (recent.size() < policy.maxPerHour()) return Optional.empty();
+    return Optional.of(recent.get(recent.size() - policy.maxPerHour()).plus(Duration.ofHours(1)));
   }
 
   /** In a dry run, tells once per distinct plan what would run. */

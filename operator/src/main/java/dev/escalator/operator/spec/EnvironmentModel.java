@@ -227,6 +227,7 @@ public record EnvironmentModel(
     Duration quiescence = c.duration("spec.quiescence", spec.quiescence, "30s", false);
     EscalationPolicySpec p = spec.escalation != null ? spec.escalation : new EscalationPolicySpec();
     c.range("spec.escalation.maxAttempts", p.maxAttempts, 1, 100);
+    c.range("spec.escalation.maxPerHour", p.maxPerHour, 0, HISTORY_LIMIT);
     Duration backoff = c.duration("spec.escalation.backoff", p.backoff, "30s", true);
     Duration maxBackoff = c.duration("spec.escalation.maxBackoff", p.maxBackoff, "10m", false);
     if (backoff != null && maxBackoff != null && maxBackoff.compareTo(backoff) < 0) {
@@ -245,7 +246,8 @@ public record EnvironmentModel(
 
     if (!problems.isEmpty()) throw new InvalidSpecException(problems);
     Ladder ladder = new Ladder(domainLevels);
-    Policy policy = new Policy(quiescence, p.maxAttempts, backoff, maxBackoff, ceiling, verifyTimeout, HISTORY_LIMIT);
+    Policy policy = new Policy(quiescence, p.maxAttempts, backoff, maxBackoff, ceiling, verifyTimeout, HISTORY_LIMIT,
+        Math.max(0, Math.min(p.maxPerHour, HISTORY_LIMIT)));
     return new EnvironmentModel(env.getMetadata().getNamespace(), env.getMetadata().getName(), ladder, policy,
         List.copyOf(levels), List.copyOf(checks), List.copyOf(inventory), List.copyOf(tiers), spec.provider, spec.paused, spec.mode);
   }

@@ -920,4 +920,63 @@ class EscalationMachineTest {
       assertThat(d.actions.starts).extracting(Driver.Started::level).containsExactly(ACCOUNT);
     }
   }
+
+  @Nested
+  class RateLimit {
+    private Driver limitedTo(int perHour) {
+      Policy p = SixLevels.policy();
+      return Driver.fresh(SixLevels.ladder(), new Policy(p.quiescence(), p.maxAttempts(), p.backoff(), p.maxBackoff(), p.ceilingIndex(),
+          p.verifyTimeout(), p.historyLimit(), perHour));
+    }
+
+    /** The smoke test fails, quiescence passes, the redeploy succeeds and the checks pass. */
+    private void oneConvergedEscalation(Driver d) {
+      d.failing(smoke()).reconcile();
+      d.advance(QUIESCENCE);
+      d.failing();
+      d.completeAll(RunState.SUCCEEDED).reconcile();
+      d.advance(Duration.ofSeconds(10));
+      assertThat(d.phase()).isEqualTo(Phase.HEALTHY);
+    }
+
+    @Test
+    void moreThanMaxPerHourWaitUntilTheOldestIsAnHourOldWithOneEvent() {
+      Driver d = limitedTo(2);
+      Instant first = d.now.plus(QUIESCENCE);
+      oneConvergedEscalation(d);
+      d.advance(Duration.ofMinutes(5));
+      oneConvergedEscalation(d);
+      d.advance(Duration.ofMinutes(5));
+
+      d.failing(smoke()).reconcile();
+      d.advance(QUIESCENCE);
+      assertThat(d.phase()).as("held, not escalating").isEqualTo(Phase.QUIESCING);
+      assertThat(d.lastKinds()).containsExactly(DomainEvent.Kind.RATE_LIMITED);
+      assertThat(d.last.wakeAt()).contains(first.plus(Duration.ofHours(1)));
+      d.advance(Duration.ofMinutes(10));
+      assertThat(d.events).extracting(DomainEvent::kind).containsOnlyOnce(DomainEvent.Kind.RATE_LIMITED);
+      assertThat(d.state.counter()).isEqualTo(2);
+
+      d.advanceTo(first.plus(Duration.ofHours(1)));
+      assertThat(d.phase()).isEqualTo(Phase.ESCALATING);
+      assertThat(d.escalation().id()).isEqualTo("e3");
+    }
+
+    @Test
+    void noLimitByDefaultAndRecoveriesDoNotCount() {
+      Driver d = Driver.fresh();
+      for (int i = 0; i < 4; i++) {
+        oneConvergedEscalation(d);
+        d.advance(Duration.ofMinutes(1));
+      }
+      assertThat(d.state.counter()).isEqualTo(4);
+
+      Driver limited = limitedTo(1);
+      limited.failing(smoke()).reconcile();
+      limited.failing().reconcile();
+      assertThat(limited.lastKinds()).containsExactly(DomainEvent.Kind.RECOVERED);
+      oneConvergedEscalation(limited);
+      assertThat(limited.state.counter()).as("a recovery is no escalation").isEqualTo(1);
+    }
+  }
 }
