@@ -1,9 +1,9 @@
 package dev.escalator.operator.check;
 
 import dev.escalator.operator.api.HttpProbeSpec;
+import dev.escalator.operator.net.TrustAll;
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.Socket;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpClient;
@@ -11,8 +11,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
-import java.security.GeneralSecurityException;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,11 +22,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * An HTTP(S) request whose answer must have an expected status (default 200-399), optionally a body
@@ -42,7 +37,7 @@ public final class HttpProbe implements Probe<HttpProbeSpec> {
 
   public HttpProbe() {
     this.verifying = baseClient().build();
-    this.trustingAll = baseClient().sslContext(trustAllContext()).build();
+    this.trustingAll = baseClient().sslContext(TrustAll.context()).build();
   }
 
   private static HttpClient.Builder baseClient() {
@@ -175,29 +170,4 @@ public final class HttpProbe implements Probe<HttpProbeSpec> {
     return ProbeResult.error(where + ": " + e);
   }
 
-  /**
-   * A context that accepts any certificate and any host name. An X509ExtendedTrustManager is
-   * required for the latter: JSSE only runs its own endpoint identification around the plain
-   * X509TrustManager interface.
-   */
-  private static SSLContext trustAllContext() {
-    TrustManager trustAll = new X509ExtendedTrustManager() {
-      @Override public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-      @Override public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-      @Override public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {}
-      @Override public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {}
-      @Override public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
-      @Override public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
-      @Override public X509Certificate[] getAcceptedIssuers() {
-        return new X509Certificate[0];
-      }
-    };
-    try {
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, new TrustManager[] {trustAll}, null);
-      return context;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("cannot create a TLS context", e);
-    }
-  }
 }

@@ -1,17 +1,12 @@
 package dev.escalator.operator.metal;
 
-import java.net.Socket;
+import dev.escalator.operator.net.TrustAll;
 import java.net.http.HttpClient;
-import java.security.GeneralSecurityException;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * The drivers in use: Redfish over one verifying and one trusting HttpClient (shared by every
@@ -31,7 +26,7 @@ public final class BmcDrivers implements BmcConnector, AutoCloseable {
   public BmcDrivers(String ipmitool) {
     this.ipmitool = Objects.requireNonNull(ipmitool, "ipmitool");
     this.verifying = client(null);
-    this.trusting = client(trustAll());
+    this.trusting = client(TrustAll.context());
   }
 
   @Override
@@ -73,28 +68,4 @@ public final class BmcDrivers implements BmcConnector, AutoCloseable {
     return builder.build();
   }
 
-  /**
-   * Accepts any certificate and any host name, for spec.bmc.insecureSkipVerify. It must be an
-   * X509ExtendedTrustManager: JSSE runs its own host name check around a plain X509TrustManager.
-   */
-  private static SSLContext trustAll() {
-    TrustManager trustAll = new X509ExtendedTrustManager() {
-      @Override public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-      @Override public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-      @Override public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {}
-      @Override public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {}
-      @Override public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
-      @Override public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
-      @Override public X509Certificate[] getAcceptedIssuers() {
-        return new X509Certificate[0];
-      }
-    };
-    try {
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, new TrustManager[] {trustAll}, null);
-      return context;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("cannot create a TLS context", e);
-    }
-  }
 }
