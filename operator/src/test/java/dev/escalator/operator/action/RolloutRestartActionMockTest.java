@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.escalator.operator.action.ActionProgress.State;
 import dev.escalator.operator.api.RolloutRestartActionSpec;
+import dev.escalator.operator.testing.SettableClock;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;

@@ -13,6 +13,7 @@ import dev.escalator.operator.action.WebhookReceiver.Answer;
 import dev.escalator.operator.action.WebhookReceiver.Received;
 import dev.escalator.operator.api.WebhookActionSpec;
 import dev.escalator.operator.api.WebhookCompletionSpec;
+import dev.escalator.operator.testing.SettableClock;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;

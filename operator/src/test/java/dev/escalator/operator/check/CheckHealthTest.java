@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.escalator.operator.check.ProbeResult.Outcome;
+import dev.escalator.operator.testing.SettableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,7 +15,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class CheckHealthTest {
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
-  private final MutableClock clock = new MutableClock(T0);
+  private final SettableClock clock = new SettableClock(T0);
 
   private static final ProbeResult PASS = ProbeResult.pass("ok");
   private static final ProbeResult FAIL = ProbeResult.fail("down");

@@ -31,11 +31,7 @@ public final class DemoEnvironments {
     env.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
     EnvironmentSpec spec = new EnvironmentSpec();
     spec.quiescence = "2s";
-    spec.escalation = new EscalationPolicySpec();
-    spec.escalation.maxAttempts = 2;
-    spec.escalation.backoff = "1s";
-    spec.escalation.maxBackoff = "2s";
-    spec.escalation.verifyTimeout = "5s";
+    spec.escalation = quickPolicy("5s");
 
     LevelSpec reprovision = level("reprovision", "1s");
     reprovision.action.job = new JobActionSpec();
@@ -67,6 +63,16 @@ public final class DemoEnvironments {
         .withNewSpec().addNewContainer().withName("shop").withImage("registry.example/shop:2.1").endContainer().endSpec()
         .endTemplate().endSpec()
         .build();
+  }
+
+  /** Two attempts, 1-2 s apart, verified within {@code verifyTimeout}: demo and test time scales. */
+  static EscalationPolicySpec quickPolicy(String verifyTimeout) {
+    EscalationPolicySpec p = new EscalationPolicySpec();
+    p.maxAttempts = 2;
+    p.backoff = "1s";
+    p.maxBackoff = "2s";
+    p.verifyTimeout = verifyTimeout;
+    return p;
   }
 
   static LevelSpec level(String name, String quiescence) {

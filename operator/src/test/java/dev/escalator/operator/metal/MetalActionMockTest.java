@@ -18,13 +18,11 @@ import dev.escalator.operator.api.MetalActionSpec;
 import dev.escalator.operator.api.MetalActionSpec.Strategy;
 import dev.escalator.operator.ladder.Node;
 import dev.escalator.operator.metal.RedfishTestService.Repair;
+import dev.escalator.operator.testing.SettableClock;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,7 +49,7 @@ class MetalActionMockTest {
 
   private final Map<String, RedfishTestService> bmcs = new LinkedHashMap<>();
   private final BmcDrivers drivers = new BmcDrivers();
-  private final MovableClock clock = new MovableClock(Instant.parse("2026-03-01T10:00:00Z"));
+  private final SettableClock clock = new SettableClock(Instant.parse("2026-03-01T10:00:00Z"));
   private MetalAction action;
 
   @BeforeEach
@@ -447,33 +445,5 @@ class MetalActionMockTest {
     assertThat(MetalAction.strategy(spec, 2)).isEqualTo(Strategy.replace);
     assertThat(MetalAction.strategy(spec, 7)).isEqualTo(Strategy.replace);
     assertThat(MetalAction.strategy(Hosts.spec(), 2)).isEqualTo(Strategy.reprovision);
-  }
-
-  /** A clock the test moves by hand. */
-  private static final class MovableClock extends Clock {
-    private volatile Instant now;
-
-    MovableClock(Instant start) {
-      this.now = start;
-    }
-
-    void advance(Duration by) {
-      now = now.plus(by);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
   }
 }

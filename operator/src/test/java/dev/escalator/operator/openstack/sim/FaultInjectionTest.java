@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.escalator.operator.openstack.sim.Faults.Match;
 import dev.escalator.operator.openstack.sim.Faults.Outage;
 import dev.escalator.operator.openstack.sim.Faults.ServerDeath;
+import dev.escalator.operator.testing.SettableClock;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,7 +34,7 @@ import org.openstack4j.model.network.options.PortListOptions;
 class FaultInjectionTest {
   private static final String BOOT = "POST /compute/v2.1/servers";
 
-  private final SimClock clock = new SimClock(Instant.parse("2025-01-01T00:00:00Z"));
+  private final SettableClock clock = new SettableClock(Instant.parse("2025-01-01T00:00:00Z"));
   private OpenStackSimulator sim;
   private OSClientV3 os;
   private Network net;

@@ -2,6 +2,7 @@ package dev.escalator.operator.openstack.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import dev.escalator.operator.testing.SettableClock;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +26,7 @@ import org.openstack4j.openstack.identity.v3.domain.KeystoneUser;
 
 /** openstack4j against the simulated Keystone: authentication, catalog, projects, users, roles. */
 class KeystoneSimulationTest {
-  private final SimClock clock = new SimClock(Instant.parse("2025-01-01T00:00:00Z"));
+  private final SettableClock clock = new SettableClock(Instant.parse("2025-01-01T00:00:00Z"));
   private OpenStackSimulator sim;
 
   @BeforeEach

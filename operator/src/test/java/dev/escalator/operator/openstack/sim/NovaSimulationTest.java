@@ -2,6 +2,7 @@ package dev.escalator.operator.openstack.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import dev.escalator.operator.testing.SettableClock;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -35,7 +36,7 @@ import org.openstack4j.model.network.options.PortListOptions;
 
 /** openstack4j against the simulated Nova: flavors, the server lifecycle, groups, keypairs, quotas. */
 class NovaSimulationTest {
-  private final SimClock clock = new SimClock(Instant.parse("2025-01-01T00:00:00Z"));
+  private final SettableClock clock = new SettableClock(Instant.parse("2025-01-01T00:00:00Z"));
   private OpenStackSimulator sim;
   private OSClientV3 os;
   private Network net;
