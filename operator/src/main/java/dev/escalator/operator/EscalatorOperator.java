@@ -4,6 +4,7 @@ import dev.escalator.operator.action.ActionTypes;
 import dev.escalator.operator.check.CheckExpansion;
 import dev.escalator.operator.check.CheckScheduler;
 import dev.escalator.operator.check.CheckTypes;
+import dev.escalator.operator.ladder.StormGuard;
 import dev.escalator.operator.metrics.EscalatorMetrics;
 import dev.escalator.operator.metrics.OperatorStatusCollector;
 import dev.escalator.operator.metrics.ReconcileMetrics;
@@ -68,7 +69,8 @@ public final class EscalatorOperator implements AutoCloseable {
     this.scheduler = new CheckScheduler(checkTypes, verdictEvents, checkOptions);
     EnvironmentReconciler reconciler = new EnvironmentReconciler(scheduler, new CheckExpansion(checkTypes), verdictEvents,
         ActionTypes.kubernetes(client, http, clock).with(OpenStackProvider.actionType(clouds), MetalProvider.actionType(client, bmcDrivers, clock)),
-        new EventRecorder(client, clock), clock, settings.actionPollInterval(), metrics, directory, clouds::endpoints);
+        new EventRecorder(client, clock), clock, settings.actionPollInterval(), metrics, directory, clouds::endpoints,
+        new StormGuard(settings.storm()));
     this.operator = new Operator(o -> {
       o.withKubernetesClient(client)
           .withCloseClientOnStop(false)

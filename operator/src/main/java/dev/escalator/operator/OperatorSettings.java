@@ -1,5 +1,6 @@
 package dev.escalator.operator;
 
+import dev.escalator.operator.ladder.StormGuard;
 import dev.escalator.operator.openstack.OpenStackClouds;
 import dev.escalator.operator.spec.Durations;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import java.util.stream.Collectors;
  * @param leaderElection whether to take a Lease before acting (several replicas: one acts)
  * @param leaseNamespace namespace of the Lease (the pod's own)
  * @param metricsPort port of /metrics, /healthz and /readyz; 0 disables it
+ * @param storm the operator-wide storm guard: caps on escalations in flight, the meltdown hold
  */
 public record OperatorSettings(
     Set<String> namespaces,
@@ -27,11 +29,12 @@ public record OperatorSettings(
     String leaseNamespace,
     int metricsPort,
     Duration resyncInterval,
-    OpenStackClouds.Settings openstack) {
+    OpenStackClouds.Settings openstack,
+    StormGuard.Limits storm) {
 
   public static OperatorSettings defaults() {
     return new OperatorSettings(Set.of(), Duration.ofSeconds(5), 256, false, "escalator-leader", null, 8080, Duration.ofMinutes(5),
-        OpenStackClouds.Settings.defaults());
+        OpenStackClouds.Settings.defaults(), StormGuard.Limits.defaults());
   }
 
   /** Reads ESCALATOR_* variables; an unparsable value stops start-up with a message naming it. */
@@ -48,7 +51,12 @@ public record OperatorSettings(
         env.getOrDefault("POD_NAMESPACE", null),
         integer(env, "ESCALATOR_METRICS_PORT", d.metricsPort(), 0, 65535),
         duration(env, "ESCALATOR_RESYNC_INTERVAL", d.resyncInterval()),
-        d.openstack());
+        d.openstack(),
+        new StormGuard.Limits(
+            integer(env, "ESCALATOR_MAX_ESCALATIONS", d.storm().maxConcurrent(), 0, 10_000),
+            integer(env, "ESCALATOR_MAX_ESCALATIONS_PER_NAMESPACE", d.storm().maxConcurrentPerNamespace(), 0, 10_000),
+            integer(env, "ESCALATOR_MELTDOWN_PERCENT", d.storm().meltdownPercent(), 1, 100),
+            integer(env, "ESCALATOR_MELTDOWN_MIN_ENVIRONMENTS", d.storm().meltdownMinEnvironments(), 1, 100_000)));
   }
 
   private static Duration duration(Map<String, String> env, String name, Duration fallback) {
@@ -74,14 +82,18 @@ public record OperatorSettings(
   }
 
   public OperatorSettings withActionPollInterval(Duration d) {
-    return new OperatorSettings(namespaces, d, maxConcurrentProbes, leaderElection, leaseName, leaseNamespace, metricsPort, resyncInterval, openstack);
+    return new OperatorSettings(namespaces, d, maxConcurrentProbes, leaderElection, leaseName, leaseNamespace, metricsPort, resyncInterval, openstack, storm);
   }
 
   public OperatorSettings withMetricsPort(int port) {
-    return new OperatorSettings(namespaces, actionPollInterval, maxConcurrentProbes, leaderElection, leaseName, leaseNamespace, port, resyncInterval, openstack);
+    return new OperatorSettings(namespaces, actionPollInterval, maxConcurrentProbes, leaderElection, leaseName, leaseNamespace, port, resyncInterval, openstack, storm);
+  }
+
+  public OperatorSettings withStorm(StormGuard.Limits value) {
+    return new OperatorSettings(namespaces, actionPollInterval, maxConcurrentProbes, leaderElection, leaseName, leaseNamespace, metricsPort, resyncInterval, openstack, value);
   }
 
   public OperatorSettings withOpenStack(OpenStackClouds.Settings value) {
-    return new OperatorSettings(namespaces, actionPollInterval, maxConcurrentProbes, leaderElection, leaseName, leaseNamespace, metricsPort, resyncInterval, value);
+    return new OperatorSettings(namespaces, actionPollInterval, maxConcurrentProbes, leaderElection, leaseName, leaseNamespace, metricsPort, resyncInterval, value, storm);
   }
 }

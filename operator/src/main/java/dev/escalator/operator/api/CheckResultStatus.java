@@ -19,4 +19,7 @@ public class CheckResultStatus {
 
   @JsonPropertyDescription("When healthy last changed (RFC 3339).")
   public String lastTransitionTime;
+
+  @JsonPropertyDescription("True while the verdict keeps changing (spec.escalation.flapDamping): its failures start no escalation.")
+  public Boolean flapping;
 }

@@ -45,6 +45,9 @@ public class EnvironmentStatus {
   @JsonPropertyDescription("In Observe mode or while paused: the plan that would run now.")
   public PlanStatus proposedPlan;
 
+  @JsonPropertyDescription("What the operator last told without acting (a plan in Observe mode, a hold, a rate limit), so that it is told once.")
+  public String announced;
+
   @JsonPropertyDescription("Recent finished escalations, newest first (bounded).")
   public List<EscalationRecordStatus> history = new ArrayList<>();
 

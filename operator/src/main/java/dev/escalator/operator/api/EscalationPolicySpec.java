@@ -31,6 +31,12 @@ public class EscalationPolicySpec {
   @JsonPropertyDescription("Escalations that may start in any hour; more wait, with a RateLimited Event, until the oldest is an hour old. 0 means no limit.")
   public int maxPerHour = 6;
 
+  @JsonPropertyDescription("Flap damping: a check target whose verdict keeps changing starts no escalation until it holds steady.")
+  public FlapDampingSpec flapDamping = new FlapDampingSpec();
+
+  @JsonPropertyDescription("Node-scoped levels wait while more than a share of a tier's nodes fail at once.")
+  public TierHoldSpec tierHold = new TierHoldSpec();
+
   @JsonPropertyDescription("Name of the most drastic level an escalation may climb to by itself; when attempts there are used up the environment is Exhausted and a human is called. Defaults to the first level.")
   public String ceiling;
 

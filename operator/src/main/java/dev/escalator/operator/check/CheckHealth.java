@@ -1,7 +1,10 @@
 package dev.escalator.operator.check;
 
+import dev.escalator.operator.ladder.Flapping;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -19,7 +22,8 @@ import java.util.Objects;
  * </ul>
  *
  * {@link #lastTransitionTime()} is when healthy last changed value (including from unknown), read
- * from the injected clock. Thread-safe.
+ * from the injected clock. {@link Snapshot#changes()} keeps the instants of the last changes between
+ * healthy and failing (not from unknown), oldest first, for flap damping. Thread-safe.
  */
 public final class CheckHealth {
   static final String NOT_PROBED = "not probed yet";
@@ -34,6 +38,7 @@ public final class CheckHealth {
   private Instant lastTransitionTime;
   private int consecutiveFailures;
   private int consecutiveSuccesses;
+  private final ArrayDeque<Instant> changes = new ArrayDeque<>();
 
   public CheckHealth(int failureThreshold, int successThreshold, Clock clock) {
     if (failureThreshold < 1 || successThreshold < 1) throw new IllegalArgumentException("thresholds must be >= 1");
@@ -49,7 +54,8 @@ public final class CheckHealth {
       ProbeResult.Outcome lastOutcome,
       Instant lastTransitionTime,
       int consecutiveFailures,
-      int consecutiveSuccesses) {}
+      int consecutiveSuccesses,
+      List<Instant> changes) {}
 
   /** Records one result; true when healthy or the message changed, i.e. when the verdict moved. */
   public synchronized boolean record(ProbeResult result) {
@@ -72,12 +78,18 @@ public final class CheckHealth {
     }
     message = result.message();
     lastOutcome = result.outcome();
-    if (!Objects.equals(healthyBefore, healthy)) lastTransitionTime = clock.instant();
+    if (!Objects.equals(healthyBefore, healthy)) {
+      lastTransitionTime = clock.instant();
+      if (healthyBefore != null) {
+        if (changes.size() == Flapping.HISTORY) changes.removeFirst();
+        changes.addLast(lastTransitionTime);
+      }
+    }
     return !Objects.equals(healthyBefore, healthy) || !message.equals(messageBefore);
   }
 
   public synchronized Snapshot snapshot() {
-    return new Snapshot(healthy, message, lastOutcome, lastTransitionTime, consecutiveFailures, consecutiveSuccesses);
+    return new Snapshot(healthy, message, lastOutcome, lastTransitionTime, consecutiveFailures, consecutiveSuccesses, List.copyOf(changes));
   }
 
   public synchronized Boolean healthy() {

@@ -194,7 +194,7 @@ public final class CheckScheduler implements AutoCloseable {
       CheckHealth.Snapshot s = check.health.snapshot();
       ScheduledCheck d = check.definition;
       out.add(new CheckVerdict(d.checkName(), d.target(), d.level(), s.healthy(), s.message(), s.lastTransitionTime(),
-          s.lastOutcome()));
+          s.lastOutcome(), s.changes()));
     }
     out.sort(ORDER);
     return out;

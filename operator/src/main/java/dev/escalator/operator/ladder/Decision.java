@@ -6,11 +6,17 @@ import java.util.Optional;
 
 /**
  * The result of one decision: the next state, what to tell humans, and the earliest instant at
- * which time alone would change the decision (the reconciler reschedules for it).
+ * which time alone would change the decision (the reconciler reschedules for it), and the hold that
+ * kept new work from starting in it, if any (a storm guard or flapping checks; the reconciler
+ * shows it as phase Held with its reason).
  */
-public record Decision(EnvironmentState state, List<DomainEvent> events, Optional<Instant> wakeAt) {
+public record Decision(EnvironmentState state, List<DomainEvent> events, Optional<Instant> wakeAt, Hold held) {
   public Decision {
     events = List.copyOf(events);
+  }
+
+  public Decision(EnvironmentState state, List<DomainEvent> events, Optional<Instant> wakeAt) {
+    this(state, events, wakeAt, null);
   }
 
   /** Runs of the current step that the action layer must start (or find again) now. */

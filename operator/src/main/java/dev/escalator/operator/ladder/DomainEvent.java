@@ -11,6 +11,8 @@ public record DomainEvent(Kind kind, String message) {
     APPROVAL_REQUIRED("ApprovalRequired", true),
     GATED("Gated", true),
     RATE_LIMITED("RateLimited", true),
+    HELD("Held", true),
+    FLAPPING("Flapping", true),
     STEP_STARTED("StepStarted", false),
     STEP_SUCCEEDED("StepSucceeded", false),
     STEP_SKIPPED("StepSkipped", false),

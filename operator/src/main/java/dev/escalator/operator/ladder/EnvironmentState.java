@@ -31,6 +31,11 @@ public record EnvironmentState(
     return new EnvironmentState(newPhase, newPhase == phase ? since : now, counter, escalation, history, proposed);
   }
 
+  /** Quiescence starts over from {@code now}, forgetting what was told. */
+  EnvironmentState requiesced(Instant now) {
+    return new EnvironmentState(phase, now, counter, escalation, history, null);
+  }
+
   EnvironmentState withEscalation(Escalation e) {
     return new EnvironmentState(phase, since, counter, e, history, proposed);
   }

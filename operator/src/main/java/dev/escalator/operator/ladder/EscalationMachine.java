@@ -49,8 +49,9 @@ public final class EscalationMachine {
     Context ctx = new Context(in.withFailures(in.failures().stream().filter(f -> ladder.find(f.level()).isPresent()).toList()));
     EnvironmentState s = state;
     for (int i = 0; i < MAX_TRANSITIONS; i++) {
+      ctx.held = null;
       EnvironmentState next = step(s, ctx);
-      if (next.equals(s)) return new Decision(s, ctx.events, Optional.ofNullable(ctx.wakeAt));
+      if (next.equals(s)) return new Decision(s, ctx.events, Optional.ofNullable(ctx.wakeAt), ctx.held);
       s = next;
       ctx.wakeAt = null;
     }
@@ -63,6 +64,8 @@ public final class EscalationMachine {
     final List<DomainEvent> events = new ArrayList<>();
     Instant wakeAt;
     boolean reportsApplied;
+    /** The hold that kept work from starting in the current transition. */
+    Hold held;
 
     Context(Inputs in) {
       this.in = in;
@@ -89,9 +92,12 @@ public final class EscalationMachine {
   }
 
   private EnvironmentState healthy(EnvironmentState s, Context ctx) {
-    if (ctx.in.failures().isEmpty()) return s.proposed() == null ? s : s.withProposed(null);
+    // What was told stays remembered while all pass: a flapping check passing between its failures
+    // must not be told again at its next failure. A quiescence starting forgets it.
+    if (ctx.in.failures().isEmpty()) return s;
+    if (ctx.in.triggers().isEmpty()) return held(s, ctx, flapping(ctx), "Not escalating although " + describe(ctx.in.failures()) + " fail");
     ctx.emit(DomainEvent.Kind.QUIESCENCE_STARTED,
-        "Failing: " + describe(ctx.in.failures()) + "; waiting " + human(policy.quiescence()) + " before acting");
+        "Failing: " + describe(ctx.in.triggers()) + "; waiting " + human(policy.quiescence()) + " before acting");
     return s.to(Phase.QUIESCING, ctx.in.now()).withProposed(null);
   }
 
@@ -108,8 +114,18 @@ public final class EscalationMachine {
       ctx.wake(due);
       return s;
     }
-    Plan plan = planner.plan(ctx.in.failures()).orElseThrow();
+    if (ctx.in.triggers().isEmpty()) return held(s, ctx, flapping(ctx), "Not escalating although " + describe(ctx.in.failures()) + " fail");
+    Plan plan = planner.plan(ctx.in.triggers()).orElseThrow();
     if (ctx.in.dryRun()) return announce(s, plan, ctx);
+    Optional<Hold> hold = ctx.in.holds().stream().filter(h -> h.holdsStart(plan.start())).findFirst();
+    if (hold.isPresent()) return held(s, ctx, hold.get(), "Not escalating although " + describe(plan.trigger()) + " fail");
+    Optional<Hold.Kind> lifted = Hold.Kind.ofMarker(s.proposed())
+        .filter(k -> k.sharedCause() && ctx.in.holds().stream().noneMatch(h -> h.kind() == k));
+    if (lifted.isPresent()) {
+      ctx.emit(DomainEvent.Kind.QUIESCENCE_STARTED, "The " + lifted.get().reason() + " hold lifted while " + describe(plan.trigger())
+          + " still fail; waiting " + human(policy.quiescence()) + " again before acting, to see whether they recover with the rest");
+      return s.requiesced(now);
+    }
     Optional<Instant> limitedUntil = rateLimitedUntil(s, now);
     if (limitedUntil.isPresent()) {
       ctx.wake(limitedUntil.get());
@@ -139,6 +155,24 @@ public final class EscalationMachine {
         .map(EscalationRecord::startedAt).sorted().toList();
     if (recent.size() < policy.maxPerHour()) return Optional.empty();
     return Optional.of(recent.get(recent.size() - policy.maxPerHour()).plus(Duration.ofHours(1)));
+  }
+
+  /**
+   * Stays put while {@code hold} lasts, telling it once per kind of hold: a meltdown whose count of
+   * failing environments moves is the same hold, and a storm must not become a storm of Events.
+   */
+  private static EnvironmentState held(EnvironmentState s, Context ctx, Hold hold, String what) {
+    ctx.held = hold;
+    String marker = hold.kind().marker();
+    if (marker.equals(s.proposed())) return s;
+    DomainEvent.Kind kind = hold.kind() == Hold.Kind.FLAPPING ? DomainEvent.Kind.FLAPPING : DomainEvent.Kind.HELD;
+    ctx.emit(kind, what + "; held by " + hold.kind().reason() + ": " + hold.why());
+    return s.withProposed(marker);
+  }
+
+  private static Hold flapping(Context ctx) {
+    return Hold.flapping(describe(ctx.in.flapping()) + " keep changing between passing and failing (spec.escalation.flapDamping)"
+        + " and start no escalation until they hold steady");
   }
 
   /** In a dry run, tells once per distinct plan what would run. */
@@ -185,9 +219,16 @@ public final class EscalationMachine {
     if (gate != null && gate.holds(level)) {
       String held = "held: gate check " + gate.check() + " is not passing (" + gate.why() + ")";
       if (held.equals(step.message())) return s;
-      ctx.emit(DomainEvent.Kind.GATED, "Level " + level.name() + " of escalation " + e.id() + " is " + held
-          + "; it starts when the gate passes");
+      ctx.emit(DomainEvent.Kind.GATED, "Level " + level.name() + " of escalation " + e.id() + " is " + held + "; it starts when the gate passes");
       return s.withEscalation(e.withStep(step.withState(step.state(), held)));
+    }
+    Optional<Hold> hold = ctx.in.holds().stream().filter(h -> h.holds(level)).findFirst();
+    if (hold.isPresent()) {
+      ctx.held = hold.get();
+      if (hold.get().kind().marker().equals(step.message())) return s;
+      ctx.emit(DomainEvent.Kind.HELD, "Level " + step.level() + " of escalation " + e.id() + " is held by " + hold.get().kind().reason()
+          + ": " + hold.get().why() + "; it starts when the hold lifts");
+      return s.withEscalation(e.withStep(step.withState(step.state(), hold.get().kind().marker())));
     }
     if (level.requiresApproval() && !approved(e.id(), level.name(), ctx.in)) {
       if (step.state() == StepState.AWAITING_APPROVAL) return s;

@@ -17,6 +17,9 @@ import java.util.Set;
  * @param specChanged the spec generation differs from the one last acted on
  * @param reports what the action layer found for the current step's runs, by target
  * @param gate the most drastic closed gate, or null when every gate check passes
+ * @param holds storm guards holding new work back (see {@link Hold})
+ * @param flapping those of {@code failures} that are flapping: they start no escalation, but an
+ *     escalation in flight still counts them (it is not done while they fail)
  */
 public record Inputs(
     Instant now,
@@ -27,7 +30,9 @@ public record Inputs(
     String reset,
     boolean specChanged,
     Map<Target, RunReport> reports,
-    Gate gate) {
+    Gate gate,
+    List<Hold> holds,
+    List<Failure> flapping) {
 
   public Inputs {
     Objects.requireNonNull(now, "now");
@@ -35,6 +40,13 @@ public record Inputs(
     inventory = List.copyOf(inventory);
     approvals = Set.copyOf(approvals);
     reports = Map.copyOf(reports);
+    holds = List.copyOf(holds);
+    flapping = List.copyOf(flapping);
+  }
+
+  public Inputs(Instant now, List<Failure> failures, List<Node> inventory, boolean dryRun, Set<String> approvals, String reset,
+      boolean specChanged, Map<Target, RunReport> reports, Gate gate) {
+    this(now, failures, inventory, dryRun, approvals, reset, specChanged, reports, gate, List.of(), List.of());
   }
 
   public static Inputs at(Instant now, List<Failure> failures, List<Node> inventory) {
@@ -42,34 +54,47 @@ public record Inputs(
   }
 
   public Inputs withReports(Map<Target, RunReport> newReports) {
-    return new Inputs(now, failures, inventory, dryRun, approvals, reset, specChanged, newReports, gate);
+    return new Inputs(now, failures, inventory, dryRun, approvals, reset, specChanged, newReports, gate, holds, flapping);
   }
 
   public Inputs withDryRun(boolean value) {
-    return new Inputs(now, failures, inventory, value, approvals, reset, specChanged, reports, gate);
+    return new Inputs(now, failures, inventory, value, approvals, reset, specChanged, reports, gate, holds, flapping);
   }
 
   public Inputs withApprovals(Set<String> value) {
-    return new Inputs(now, failures, inventory, dryRun, value, reset, specChanged, reports, gate);
+    return new Inputs(now, failures, inventory, dryRun, value, reset, specChanged, reports, gate, holds, flapping);
   }
 
   public Inputs withReset(String value) {
-    return new Inputs(now, failures, inventory, dryRun, approvals, value, specChanged, reports, gate);
+    return new Inputs(now, failures, inventory, dryRun, approvals, value, specChanged, reports, gate, holds, flapping);
   }
 
   public Inputs withSpecChanged(boolean value) {
-    return new Inputs(now, failures, inventory, dryRun, approvals, reset, value, reports, gate);
+    return new Inputs(now, failures, inventory, dryRun, approvals, reset, value, reports, gate, holds, flapping);
   }
 
   public Inputs withFailures(List<Failure> value) {
-    return new Inputs(now, value, inventory, dryRun, approvals, reset, specChanged, reports, gate);
+    return new Inputs(now, value, inventory, dryRun, approvals, reset, specChanged, reports, gate, holds, flapping);
   }
 
   public Inputs withGate(Gate value) {
-    return new Inputs(now, failures, inventory, dryRun, approvals, reset, specChanged, reports, value);
+    return new Inputs(now, failures, inventory, dryRun, approvals, reset, specChanged, reports, value, holds, flapping);
+  }
+
+  public Inputs withHolds(List<Hold> value) {
+    return new Inputs(now, failures, inventory, dryRun, approvals, reset, specChanged, reports, gate, value, flapping);
+  }
+
+  public Inputs withFlapping(List<Failure> value) {
+    return new Inputs(now, failures, inventory, dryRun, approvals, reset, specChanged, reports, gate, holds, value);
+  }
+
+  /** The failures that may start an escalation: all but the flapping ones. */
+  public List<Failure> triggers() {
+    return flapping.isEmpty() ? failures : failures.stream().filter(f -> !flapping.contains(f)).toList();
   }
 
   public Inputs withInventory(List<Node> value) {
-    return new Inputs(now, failures, value, dryRun, approvals, reset, specChanged, reports, gate);
+    return new Inputs(now, failures, value, dryRun, approvals, reset, specChanged, reports, gate, holds, flapping);
   }
 }

@@ -2,6 +2,8 @@ package dev.escalator.operator.metrics;
 
 import dev.escalator.operator.check.CheckVerdict;
 import dev.escalator.operator.ladder.DomainEvent;
+import dev.escalator.operator.ladder.Hold;
+import dev.escalator.operator.ladder.StormGuard;
 import dev.escalator.operator.ladder.EnvironmentState;
 import dev.escalator.operator.ladder.Escalation;
 import dev.escalator.operator.ladder.EscalationRecord;
@@ -37,7 +39,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class EscalatorMetrics implements AutoCloseable {
   /** Phases status can show; the phase gauge is one-hot over them. */
   static final List<String> PHASES = List.of("Pending", "Healthy", "Quiescing", "Escalating", "PendingApproval", "Verifying",
-      "BackingOff", "Exhausted", "Paused", "Observing", "Invalid");
+      "BackingOff", "Held", "Exhausted", "Paused", "Observing", "Invalid");
   /** Outcomes of an episode, as Event reasons name them; the counter starts at 0 for each. */
   static final List<String> EPISODE_OUTCOMES = List.of("Converged", "Recovered", "Exhausted", "Cancelled");
   private static final Set<DomainEvent.Kind> OUTCOMES = Set.of(DomainEvent.Kind.CONVERGED, DomainEvent.Kind.RECOVERED,
@@ -86,6 +88,10 @@ public final class EscalatorMetrics implements AutoCloseable {
   private final Histogram stepDuration;
   private final Histogram escalationDuration;
   private final Gauge circuit;
+  private final Gauge held;
+  private final Gauge stormInFlight;
+  private final Gauge stormEnvironments;
+  private final Gauge meltdown;
   private final Map<String, Set<List<String>>> checkSeries = new ConcurrentHashMap<>();
   private final Map<String, String> levelSeries = new ConcurrentHashMap<>();
   private final CollectorRegistry registry;
@@ -123,7 +129,15 @@ public final class EscalatorMetrics implements AutoCloseable {
     circuit = Gauge.build("escalator_provider_circuit_state",
             "State of a provider's circuit breaker for one endpoint: 0 closed, 1 half-open, 2 open (calls are refused).")
         .labelNames("provider", "endpoint").register(registry);
-    collectors = List.of(checkUp, phase, level, events, escalations, actions, probeDuration, stepDuration, escalationDuration, circuit);
+    held = Gauge.build("escalator_environment_held", "1 for the storm guard or flap damping that holds the Environment's new work back, by reason.")
+        .labelNames("namespace", "environment", "reason").register(registry);
+    stormInFlight = Gauge.build("escalator_escalations_in_flight", "Escalations holding a slot of the operator's concurrency cap.").register(registry);
+    stormEnvironments = Gauge.build("escalator_environments", "Valid Environments the storm guard knows, by whether their checks fail.")
+        .labelNames("state").register(registry);
+    meltdown = Gauge.build("escalator_meltdown_hold", "1 while more than the configured share of Environments fail at once and every escalation is held.")
+        .register(registry);
+    collectors = List.of(checkUp, phase, level, events, escalations, actions, probeDuration, stepDuration, escalationDuration, circuit, held,
+        stormInFlight, stormEnvironments, meltdown);
   }
 
   /** Records an Environment's phase and check verdicts after a reconcile. */
@@ -264,9 +278,23 @@ public final class EscalatorMetrics implements AutoCloseable {
     cb.getEventPublisher().onStateTransition(e -> circuitState(provider, cb.getName(), e.getStateTransition().getToState().name()));
   }
 
+  /** Which hold, if any, keeps the Environment's new work back now (null: none). */
+  public void held(String namespace, String name, Hold hold) {
+    for (Hold.Kind kind : Hold.Kind.values()) held.labels(namespace, name, kind.reason()).set(hold != null && hold.kind() == kind ? 1 : 0);
+  }
+
+  /** The operator-wide storm guard's view after a decision. */
+  public void storm(StormGuard.Snapshot snapshot) {
+    stormInFlight.set(snapshot.inFlight());
+    stormEnvironments.labels("failing").set(snapshot.failing());
+    stormEnvironments.labels("passing").set(snapshot.environments() - snapshot.failing());
+    meltdown.set(snapshot.meltdown() ? 1 : 0);
+  }
+
   /** Drops every per-Environment series of a deleted Environment. */
   public void forget(String namespace, String name) {
     for (String p : PHASES) phase.remove(namespace, name, p);
+    for (Hold.Kind kind : Hold.Kind.values()) held.remove(namespace, name, kind.reason());
     Set<List<String>> before = checkSeries.remove(namespace + "/" + name);
     if (before != null) before.forEach(l -> checkUp.remove(l.toArray(String[]::new)));
     for (String outcome : EPISODE_OUTCOMES) escalations.remove(namespace, name, outcome);

@@ -17,6 +17,7 @@ final class Conditions {
   static final String ESCALATING = "Escalating";
   static final String EXHAUSTED = "Exhausted";
   static final String ACTING = "Acting";
+  static final String HELD = "Held";
 
   private final List<Condition> previous;
   private final List<Condition> next = new ArrayList<>();

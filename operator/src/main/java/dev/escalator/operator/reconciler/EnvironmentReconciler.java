@@ -14,6 +14,8 @@ import dev.escalator.operator.ladder.EnvironmentState;
 import dev.escalator.operator.ladder.EscalationMachine;
 import dev.escalator.operator.ladder.Failure;
 import dev.escalator.operator.ladder.Gate;
+import dev.escalator.operator.ladder.Hold;
+import dev.escalator.operator.ladder.StormGuard;
 import dev.escalator.operator.ladder.Inputs;
 import dev.escalator.operator.ladder.Node;
 import dev.escalator.operator.ladder.Phase;
@@ -67,10 +69,13 @@ public class EnvironmentReconciler implements Reconciler<Environment>, Cleaner<E
   private final EscalatorMetrics metrics;
   private final EnvironmentDirectory directory;
   private final ProviderHealth providers;
+  private final StormGuard storm;
 
   public EnvironmentReconciler(CheckScheduler checks, CheckExpansion expansion, VerdictEventSource verdictEvents, ActionTypes actions,
-      EventRecorder events, Clock clock, Duration pollInterval, EscalatorMetrics metrics, EnvironmentDirectory directory, ProviderHealth providers) {
+      EventRecorder events, Clock clock, Duration pollInterval, EscalatorMetrics metrics, EnvironmentDirectory directory, ProviderHealth providers,
+      StormGuard storm) {
     this.checks = checks;
+    this.storm = storm;
     this.providers = providers;
     this.directory = directory;
     this.expansion = expansion;
@@ -109,20 +114,18 @@ public class EnvironmentReconciler implements Reconciler<Environment>, Cleaner<E
       return invalid(env, key, new InvalidSpecException(List.of(new SpecProblem(e.field(), e.problem()))), now, context);
     }
     List<CheckVerdict> verdicts = checks.verdicts(key);
-    List<Failure> failures = verdicts.stream()
-        .filter(v -> Boolean.FALSE.equals(v.healthy()))
-        .map(v -> new Failure(v.check(), v.target(), v.level()))
-        .toList();
+    Observed observed = Observed.of(verdicts, model.flapping(), now);
 
     EscalationMachine machine = new EscalationMachine(model.ladder(), model.policy());
     EnvironmentState state = StateCodec.decode(env.getStatus(), now);
-    Inputs inputs = new Inputs(now, failures, inventory, model.dryRun(), annotationValues(env, Environment.APPROVE_ANNOTATION),
-        annotation(env, Environment.RESET_ANNOTATION), specChanged(env), Map.of(), closedGate(model, verdicts));
+    Inputs inputs = new Inputs(now, observed.failures(), inventory, model.dryRun(), annotationValues(env, Environment.APPROVE_ANNOTATION),
+        annotation(env, Environment.RESET_ANNOTATION), specChanged(env), Map.of(), closedGate(model, verdicts),
+        model.tierShare().hold(observed.failures(), inventory).stream().toList(), observed.flapping());
 
     List<DomainEvent> emitted = new ArrayList<>();
     List<String> transientErrors = new ArrayList<>();
     Set<Target> polled = new HashSet<>();
-    Decision decision = machine.decide(state, inputs);
+    Decision decision = storm.decide(model.namespace(), model.name(), machine, state, inputs);
     emitted.addAll(decision.events());
     for (int round = 0; round < MAX_ROUNDS; round++) {
       StepExecutor.Outcome outcome = executor.execute(env, model, decision, inventory, polled);
@@ -131,18 +134,18 @@ public class EnvironmentReconciler implements Reconciler<Environment>, Cleaner<E
         List<Node> updated = model.inventory(Inventory.merge(inventory, outcome.nodes()));
         if (!updated.equals(inventory)) {
           inventory = updated;
-          inputs = inputs.withInventory(inventory);
+          inputs = inputs.withInventory(inventory).withHolds(model.tierShare().hold(observed.failures(), inventory).stream().toList());
           checks.sync(key, expansion.expand(model.name(), model.namespace(), model.checks(), inventory));
         }
       }
       if (outcome.reports().isEmpty()) break;
-      decision = machine.decide(decision.state(), inputs.withReports(outcome.reports()));
+      decision = storm.decide(model.namespace(), model.name(), machine, decision.state(), inputs.withReports(outcome.reports()));
       emitted.addAll(decision.events());
     }
 
     // Shown once the machine announced it (quiescence elapsed); its summary is what the machine compares to announce once.
-    Optional<Plan> proposed = model.dryRun() && decision.state().proposed() != null ? machine.planner().plan(failures) : Optional.empty();
-    EnvironmentStatus status = StatusBuilder.build(env, model, decision.state(), verdicts, inventory, proposed, transientErrors,
+    Optional<Plan> proposed = model.dryRun() && decision.state().proposed() != null ? machine.planner().plan(observed.failures()) : Optional.empty();
+    EnvironmentStatus status = StatusBuilder.build(env, model, decision, verdicts, inventory, proposed, transientErrors,
         providers.endpoints(model.namespace(), model.name()), now);
     // Written before the Events are told: a write refused for a conflict is retried from fresh state
     // and must not leave Events of a decision that was never recorded.
@@ -150,8 +153,10 @@ public class EnvironmentReconciler implements Reconciler<Environment>, Cleaner<E
     emitted.forEach(e -> record(env, e));
     metrics.environment(model.namespace(), model.name(), status.phase, verdicts);
     metrics.decided(model.namespace(), model.name(), model.ladder(), state, decision.state());
+    metrics.held(model.namespace(), model.name(), decision.held());
+    metrics.storm(storm.snapshot());
 
-    Duration delay = nextReconcile(decision, transientErrors, now);
+    Duration delay = nextReconcile(decision, transientErrors, observed.flappingUntil(), now);
     UpdateControl<Environment> control = UpdateControl.noUpdate();
     return delay == null ? control : control.rescheduleAfter(delay);
   }
@@ -177,6 +182,7 @@ public class EnvironmentReconciler implements Reconciler<Environment>, Cleaner<E
     // Stop probing a spec we cannot trust, and never act on it; what was recorded in status is kept.
     checks.remove(key);
     directory.remove(env.getMetadata().getNamespace(), env.getMetadata().getName());
+    storm.forget(env.getMetadata().getNamespace(), env.getMetadata().getName());
     metrics.environment(env.getMetadata().getNamespace(), env.getMetadata().getName(), "Invalid", List.of());
     EnvironmentStatus status = StatusBuilder.invalid(env, e.problems(), now);
     if (unchanged(env.getStatus(), status)) return UpdateControl.noUpdate();
@@ -197,6 +203,7 @@ public class EnvironmentReconciler implements Reconciler<Environment>, Cleaner<E
   public DeleteControl cleanup(Environment env, Context<Environment> context) {
     checks.remove(VerdictEventSource.key(env));
     directory.remove(env.getMetadata().getNamespace(), env.getMetadata().getName());
+    storm.forget(env.getMetadata().getNamespace(), env.getMetadata().getName());
     metrics.forget(env.getMetadata().getNamespace(), env.getMetadata().getName());
     return DeleteControl.defaultDelete();
   }
@@ -207,11 +214,17 @@ public class EnvironmentReconciler implements Reconciler<Environment>, Cleaner<E
     else events.normal(env, e.kind().reason(), e.message());
   }
 
-  /** The earliest of: the machine's own deadline, the next poll of runs in flight, a retry after a transient error. */
-  private Duration nextReconcile(Decision decision, List<String> transientErrors, Instant now) {
+  /**
+   * The earliest of: the machine's own deadline, the next poll of runs in flight, a retry after a
+   * transient error, a look at a hold that lifts without this environment's checks changing (other
+   * environments' escalations end, or they recover), the moment flapping checks count as steady.
+   */
+  private Duration nextReconcile(Decision decision, List<String> transientErrors, Optional<Instant> flappingUntil, Instant now) {
     Duration delay = decision.wakeAt().map(at -> Duration.between(now, at)).orElse(null);
+    if (flappingUntil.isPresent()) delay = min(delay, Duration.between(now, flappingUntil.get()));
     boolean inFlight = decision.state().phase() == Phase.ESCALATING && !decision.runsToPoll().isEmpty();
-    if (inFlight || !transientErrors.isEmpty() || !decision.runsToStart().isEmpty()) delay = min(delay, pollInterval);
+    boolean heldByOthers = decision.held() != null && (decision.held().kind() == Hold.Kind.CONCURRENCY || decision.held().kind() == Hold.Kind.MELTDOWN);
+    if (inFlight || heldByOthers || !transientErrors.isEmpty() || !decision.runsToStart().isEmpty()) delay = min(delay, pollInterval);
     if (delay != null && delay.compareTo(Duration.ofMillis(50)) < 0) delay = Duration.ofMillis(50);
     return delay;
   }

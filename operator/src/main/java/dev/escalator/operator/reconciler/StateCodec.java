@@ -42,7 +42,7 @@ final class StateCodec {
     Instant since = status.phaseSince != null ? Instant.parse(status.phaseSince) : now;
     Escalation escalation = status.escalation == null ? null : decode(status.escalation);
     List<EscalationRecord> history = status.history == null ? List.of() : status.history.stream().map(StateCodec::decode).toList();
-    String proposed = status.proposedPlan != null ? status.proposedPlan.summary : null;
+    String proposed = status.announced != null ? status.announced : status.proposedPlan != null ? status.proposedPlan.summary : null;
     return new EnvironmentState(phase, since, status.escalationCounter, escalation, history, proposed);
   }
 
@@ -56,6 +56,7 @@ final class StateCodec {
       status.escalation.startLevel = ladder.at(status.escalation.startLevelIndex).name();
     }
     status.history = new ArrayList<>(state.history().stream().map(StateCodec::encode).toList());
+    status.announced = state.proposed();
   }
 
   static PlanStatus encode(Plan plan) {

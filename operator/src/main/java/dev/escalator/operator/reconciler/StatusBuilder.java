@@ -8,7 +8,10 @@ import dev.escalator.operator.api.NodeStatus;
 import dev.escalator.operator.api.ProviderStatus;
 import dev.escalator.operator.check.CheckVerdict;
 import dev.escalator.operator.ladder.CamelCase;
+import dev.escalator.operator.ladder.Decision;
 import dev.escalator.operator.ladder.EnvironmentState;
+import dev.escalator.operator.ladder.Flapping;
+import dev.escalator.operator.ladder.Hold;
 import dev.escalator.operator.ladder.EscalationRecord;
 import dev.escalator.operator.ladder.Phase;
 import dev.escalator.operator.ladder.Plan;
@@ -35,14 +38,15 @@ final class StatusBuilder {
 
   private StatusBuilder() {}
 
-  static EnvironmentStatus build(Environment env, EnvironmentModel model, EnvironmentState state, List<CheckVerdict> verdicts,
+  static EnvironmentStatus build(Environment env, EnvironmentModel model, Decision decision, List<CheckVerdict> verdicts,
       List<Node> inventory, Optional<Plan> proposed, List<String> transientErrors, List<ProviderHealth.Endpoint> providers, Instant now) {
+    EnvironmentState state = decision.state();
     EnvironmentStatus previous = env.getStatus();
     EnvironmentStatus s = new EnvironmentStatus();
     long generation = generation(env);
     s.observedGeneration = generation;
     StateCodec.encode(state, s, model.ladder());
-    s.checks = checkResults(verdicts);
+    s.checks = checkResults(verdicts, model.flapping(), now);
     s.healthyChecks = verdicts.stream().filter(v -> Boolean.TRUE.equals(v.healthy())).count() + "/" + verdicts.size();
     s.inventory = new ArrayList<>(inventory.stream().map(StatusBuilder::node).toList());
     s.proposedPlan = proposed.map(StateCodec::encode).orElse(null);
@@ -84,8 +88,11 @@ final class StatusBuilder {
     if (model.paused()) c.set(Conditions.ACTING, false, "Paused", "spec.paused is true: checks run, no new action starts");
     else if (model.dryRun()) c.set(Conditions.ACTING, false, "ObserveMode", "spec.mode is Observe: the plan is shown, no action runs");
     else c.set(Conditions.ACTING, true, "Act", "The operator runs the ladder");
+    Hold held = decision.held();
+    if (held != null) c.set(Conditions.HELD, true, held.kind().reason(), held.why());
+    else c.set(Conditions.HELD, false, "NotHeld", "No storm guard holds this environment");
     s.conditions = c.build();
-    s.phase = phase(s, state, model, step, unknown > 0 && failing == 0);
+    s.phase = phase(s, state, model, step, held, unknown > 0 && failing == 0);
     return s;
   }
 
@@ -112,10 +119,11 @@ final class StatusBuilder {
   }
 
   /** The one place where the human-facing phase is derived. */
-  private static String phase(EnvironmentStatus s, EnvironmentState state, EnvironmentModel model, Step step, boolean pending) {
+  private static String phase(EnvironmentStatus s, EnvironmentState state, EnvironmentModel model, Step step, Hold held, boolean pending) {
     if (state.phase() == Phase.EXHAUSTED) return "Exhausted";
     if (model.paused()) return "Paused";
     if (model.dryRun() && state.phase() != Phase.HEALTHY) return "Observing";
+    if (held != null) return "Held";
     if (state.phase() == Phase.ESCALATING && step != null && step.state() == StepState.AWAITING_APPROVAL) return "PendingApproval";
     if (state.phase() == Phase.HEALTHY && pending) return "Pending";
     return CamelCase.of(state.phase());
@@ -127,7 +135,7 @@ final class StatusBuilder {
     return "Escalation " + e.id() + " attempt " + e.attempt() + at;
   }
 
-  private static List<CheckResultStatus> checkResults(List<CheckVerdict> verdicts) {
+  private static List<CheckResultStatus> checkResults(List<CheckVerdict> verdicts, Flapping damping, Instant now) {
     return new ArrayList<>(verdicts.stream()
         .sorted(Comparator.comparing((CheckVerdict v) -> !Boolean.FALSE.equals(v.healthy())))
         .limit(MAX_CHECK_RESULTS)
@@ -140,6 +148,7 @@ final class StatusBuilder {
           r.level = v.level();
           r.message = v.message() == null ? null : Conditions.truncate(v.message());
           r.lastTransitionTime = StateCodec.time(v.lastTransitionTime());
+          r.flapping = damping.until(v.changes(), now).isPresent() ? Boolean.TRUE : null;
           return r;
         }).toList());
   }

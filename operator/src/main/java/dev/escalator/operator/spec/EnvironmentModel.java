@@ -7,6 +7,8 @@ import dev.escalator.operator.api.CheckSpec;
 import dev.escalator.operator.api.Environment;
 import dev.escalator.operator.api.EnvironmentSpec;
 import dev.escalator.operator.api.EscalationPolicySpec;
+import dev.escalator.operator.api.FlapDampingSpec;
+import dev.escalator.operator.api.TierHoldSpec;
 import dev.escalator.operator.api.LevelSpec;
 import dev.escalator.operator.api.MetalActionSpec;
 import dev.escalator.operator.api.Mode;
@@ -21,7 +23,9 @@ import dev.escalator.operator.api.TierSpec;
 import dev.escalator.operator.ladder.Ladder;
 import dev.escalator.operator.ladder.Level;
 import dev.escalator.operator.ladder.Node;
+import dev.escalator.operator.ladder.Flapping;
 import dev.escalator.operator.ladder.Policy;
+import dev.escalator.operator.ladder.TierShare;
 import dev.escalator.operator.ladder.Scope;
 import dev.escalator.operator.template.JsonStrings;
 import dev.escalator.operator.template.Template;
@@ -58,9 +62,12 @@ public record EnvironmentModel(
     List<TierSpec> tiers,
     ProviderSpec provider,
     boolean paused,
-    Mode mode) {
+    Mode mode,
+    Flapping flapping,
+    TierShare tierShare) {
 
   public static final int HISTORY_LIMIT = 10;
+  static final int MAX_FLAP_CHANGES = 20;
   static final Duration DEFAULT_VERIFY_TIMEOUT = Duration.ofSeconds(30);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> ACTION_VARIABLES = Set.of("environment", "namespace", "level", "escalationId", "attempt", "target");
@@ -243,13 +250,20 @@ public record EnvironmentModel(
       else ceiling = idx + 1;
     }
     if (spec.mode == null) c.problem("spec.mode", "must be Act or Observe");
+    FlapDampingSpec flap = p.flapDamping != null ? p.flapDamping : new FlapDampingSpec();
+    c.range("spec.escalation.flapDamping.maxChanges", flap.maxChanges, 0, MAX_FLAP_CHANGES);
+    Duration flapWindow = c.duration("spec.escalation.flapDamping.window", flap.window, "10m", true);
+    TierHoldSpec tierHold = p.tierHold != null ? p.tierHold : new TierHoldSpec();
+    c.range("spec.escalation.tierHold.maxFailingPercent", tierHold.maxFailingPercent, 1, 100);
+    c.range("spec.escalation.tierHold.minNodes", tierHold.minNodes, 1, 1000);
 
     if (!problems.isEmpty()) throw new InvalidSpecException(problems);
     Ladder ladder = new Ladder(domainLevels);
     Policy policy = new Policy(quiescence, p.maxAttempts, backoff, maxBackoff, ceiling, verifyTimeout, HISTORY_LIMIT,
         Math.max(0, Math.min(p.maxPerHour, HISTORY_LIMIT)));
     return new EnvironmentModel(env.getMetadata().getNamespace(), env.getMetadata().getName(), ladder, policy,
-        List.copyOf(levels), List.copyOf(checks), List.copyOf(inventory), List.copyOf(tiers), spec.provider, spec.paused, spec.mode);
+        List.copyOf(levels), List.copyOf(checks), List.copyOf(inventory), List.copyOf(tiers), spec.provider, spec.paused, spec.mode,
+        new Flapping(flap.maxChanges, flapWindow), new TierShare(tierHold.maxFailingPercent, tierHold.minNodes));
   }
 
   private static int indexOf(List<LevelSpec> levels, String name) {

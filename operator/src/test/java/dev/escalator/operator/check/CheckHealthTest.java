@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.escalator.operator.check.ProbeResult.Outcome;
+import dev.escalator.operator.ladder.Flapping;
 import dev.escalator.operator.testing.SettableClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -76,7 +77,7 @@ class CheckHealthTest {
   void startsUnknownWithNoTransitionAndSaysItHasNotProbed() {
     CheckHealth health = new CheckHealth(3, 1, clock);
     assertThat(health.snapshot())
-        .isEqualTo(new CheckHealth.Snapshot(null, "not probed yet", null, null, 0, 0));
+        .isEqualTo(new CheckHealth.Snapshot(null, "not probed yet", null, null, 0, 0, List.of()));
   }
 
   @Test
@@ -103,6 +104,21 @@ class CheckHealthTest {
     clock.advance(Duration.ofSeconds(10));
     health.record(PASS);
     assertThat(health.lastTransitionTime()).isEqualTo(T0.plusSeconds(60));
+    assertThat(health.snapshot().changes()).as("changes between healthy and failing; the first verdict is none")
+        .containsExactly(T0.plusSeconds(30), T0.plusSeconds(60));
+  }
+
+  @Test
+  void remembersOnlyTheLatestChangesForFlapDamping() {
+    CheckHealth health = new CheckHealth(1, 1, clock);
+    health.record(PASS);
+    for (int i = 0; i < Flapping.HISTORY + 10; i++) {
+      clock.advance(Duration.ofSeconds(1));
+      health.record(i % 2 == 0 ? FAIL : PASS);
+    }
+    List<Instant> changes = health.snapshot().changes();
+    assertThat(changes).hasSize(Flapping.HISTORY).isSorted();
+    assertThat(changes.get(changes.size() - 1)).isEqualTo(T0.plusSeconds(Flapping.HISTORY + 10));
   }
 
   @Test
@@ -124,7 +140,7 @@ class CheckHealthTest {
     health.record(FAIL);
     health.record(ERROR);
     assertThat(health.snapshot()).isEqualTo(
-        new CheckHealth.Snapshot(true, "prometheus unreachable", Outcome.ERROR, T0, 1, 0));
+        new CheckHealth.Snapshot(true, "prometheus unreachable", Outcome.ERROR, T0, 1, 0, List.of()));
   }
 
   @Test

@@ -66,7 +66,7 @@ public final class DemoEnvironments {
   }
 
   /** Two attempts, 1-2 s apart, verified within {@code verifyTimeout}: demo and test time scales. */
-  static EscalationPolicySpec quickPolicy(String verifyTimeout) {
+  public static EscalationPolicySpec quickPolicy(String verifyTimeout) {
     EscalationPolicySpec p = new EscalationPolicySpec();
     p.maxAttempts = 2;
     p.backoff = "1s";
@@ -75,7 +75,7 @@ public final class DemoEnvironments {
     return p;
   }
 
-  static LevelSpec level(String name, String quiescence) {
+  public static LevelSpec level(String name, String quiescence) {
     LevelSpec l = new LevelSpec();
     l.name = name;
     l.scope = Scope.Environment;
@@ -85,7 +85,7 @@ public final class DemoEnvironments {
     return l;
   }
 
-  static CheckSpec http(String name, String url, String level) {
+  public static CheckSpec http(String name, String url, String level) {
     CheckSpec c = new CheckSpec();
     c.name = name;
     c.escalatesTo = level;

@@ -48,6 +48,8 @@ final class Driver {
   String reset;
   boolean specChanged;
   Gate gate;
+  List<Hold> holds = List.of();
+  List<Failure> flapping = List.of();
   /** Every event so far, and those of the last reconcile. */
   final List<DomainEvent> events = new ArrayList<>();
   List<DomainEvent> lastEvents = List.of();
@@ -81,11 +83,13 @@ final class Driver {
     d.reset = reset;
     d.specChanged = specChanged;
     d.gate = gate;
+    d.holds = holds;
+    d.flapping = flapping;
     return d;
   }
 
   Inputs inputs() {
-    return new Inputs(now, failures, inventory, dryRun, approvals, reset, specChanged, Map.of(), gate);
+    return new Inputs(now, failures, inventory, dryRun, approvals, reset, specChanged, Map.of(), gate, holds, flapping);
   }
 
   Driver failing(Failure... f) {

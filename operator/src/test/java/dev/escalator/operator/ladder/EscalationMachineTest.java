@@ -979,4 +979,162 @@ class EscalationMachineTest {
       assertThat(limited.state.counter()).as("a recovery is no escalation").isEqualTo(1);
     }
   }
+  @Nested
+  class Holds {
+    private final Hold cap = Hold.concurrency("10 escalations are in flight, the operator's cap (10)");
+    private final Hold meltdown = Hold.meltdown("9 of 12 environments fail at once (more than 50%)");
+
+    @Test
+    void aCapHoldsANewEscalationInQuiescingWithOneEventThenItStartsWhenLifted() {
+      Driver d = Driver.fresh();
+      d.holds = List.of(cap);
+      d.failing(ping(WEB_1)).reconcile();
+      d.advance(QUIESCENCE);
+      assertThat(d.phase()).as("held, not escalating").isEqualTo(Phase.QUIESCING);
+      assertThat(d.last.held()).isEqualTo(cap);
+      assertThat(d.lastKinds()).containsExactly(DomainEvent.Kind.HELD);
+      assertThat(d.lastEvents.get(0).message()).contains("ping on node/web/web-1").contains("ConcurrencyLimit");
+      d.advance(Duration.ofMinutes(10));
+      assertThat(d.count(DomainEvent.Kind.HELD)).as("told once").isEqualTo(1);
+      assertThat(d.actions.starts).isEmpty();
+      assertThat(d.state.counter()).as("no escalation id spent on a hold").isZero();
+
+      d.holds = List.of();
+      d.reconcile();
+      assertThat(d.phase()).isEqualTo(Phase.ESCALATING);
+      assertThat(d.last.held()).isNull();
+      assertThat(d.actions.starts).extracting(Driver.Started::level).containsExactly(ONE_VM);
+    }
+
+    @Test
+    void whenAMeltdownLiftsTheQuiescenceStartsOverSoStragglersMayRecoverWithTheRest() {
+      Driver d = Driver.fresh();
+      d.holds = List.of(meltdown);
+      d.failing(ping(WEB_1)).reconcile();
+      d.advance(QUIESCENCE.plus(Duration.ofMinutes(5)));
+      assertThat(d.last.held()).isEqualTo(meltdown);
+
+      d.holds = List.of();
+      d.advance(Duration.ofSeconds(1));
+      assertThat(d.phase()).as("not at once: its own check may lag the others' recovery").isEqualTo(Phase.QUIESCING);
+      assertThat(d.lastKinds()).containsExactly(DomainEvent.Kind.QUIESCENCE_STARTED);
+      assertThat(d.last.wakeAt()).contains(d.now.plus(QUIESCENCE));
+      d.failing().advance(Duration.ofSeconds(2));
+      assertThat(d.lastKinds()).containsExactly(DomainEvent.Kind.RECOVERED);
+      assertThat(d.actions.starts).isEmpty();
+    }
+
+    @Test
+    void whenACapLiftsTheEscalationStartsAtOnce() {
+      Driver d = Driver.fresh();
+      d.holds = List.of(cap);
+      d.failing(ping(WEB_1)).reconcile();
+      d.advance(QUIESCENCE);
+      d.holds = List.of();
+      d.advance(Duration.ofSeconds(1));
+      assertThat(d.phase()).isEqualTo(Phase.ESCALATING);
+    }
+
+    @Test
+    void aCapDoesNotHoldTheStepsOfAnEscalationInFlight() {
+      Driver d = escalatingOnWeb1(Driver.fresh());
+      d.holds = List.of(cap);
+      d.finishStep();
+      assertThat(d.step().level()).isEqualTo(CONVERGE);
+      assertThat(d.step().state()).isEqualTo(StepState.RUNNING);
+      assertThat(d.last.held()).isNull();
+    }
+
+    @Test
+    void aMeltdownHoldsTheNextStepOfAnEscalationInFlightButNeverTheRunningOne() {
+      Driver d = escalatingOnWeb1(Driver.fresh());
+      d.holds = List.of(meltdown);
+      d.reconcile();
+      assertThat(d.step().state()).as("the run in flight goes on").isEqualTo(StepState.RUNNING);
+      d.completeAll(RunState.SUCCEEDED).reconcile();
+      d.advanceTo(d.step().settleUntil());
+      assertThat(d.step().level()).isEqualTo(CONVERGE);
+      assertThat(d.step().state()).isEqualTo(StepState.PENDING);
+      assertThat(d.step().message()).isEqualTo("held by Meltdown");
+      assertThat(d.lastEvents.get(d.lastEvents.size() - 1).message()).contains("9 of 12 environments");
+      assertThat(d.last.held()).isEqualTo(meltdown);
+      assertThat(d.startsOf(CONVERGE)).isEmpty();
+      d.advance(Duration.ofMinutes(5));
+      assertThat(d.count(DomainEvent.Kind.HELD)).isEqualTo(1);
+
+      d.holds = List.of();
+      d.reconcile();
+      assertThat(d.startsOf(CONVERGE)).hasSize(1);
+    }
+
+    @Test
+    void aTierHoldKeepsNodeLevelsButLetsAMoreDrasticLevelRun() {
+      Hold tier = Hold.tierFailing("3 of 4 nodes of tier web fail at once");
+      Driver d = Driver.fresh();
+      d.holds = List.of(tier);
+      d.failing(ping(WEB_1), ping(WEB_2)).reconcile();
+      d.advance(QUIESCENCE);
+      assertThat(d.phase()).as("the plan starts at a node level: not started").isEqualTo(Phase.QUIESCING);
+      assertThat(d.last.held()).isEqualTo(tier);
+
+      d.failing(ping(WEB_1), ping(WEB_2), iaasOnline()).reconcile();
+      assertThat(d.phase()).isEqualTo(Phase.ESCALATING);
+      assertThat(d.actions.starts).extracting(Driver.Started::level).containsExactly(ACCOUNT);
+    }
+
+    @Test
+    void observeModeShowsThePlanRatherThanTheHold() {
+      Driver d = Driver.fresh();
+      d.holds = List.of(meltdown);
+      d.dryRun = true;
+      d.failing(ping(WEB_1)).reconcile();
+      d.advance(QUIESCENCE);
+      assertThat(d.lastKinds()).containsExactly(DomainEvent.Kind.WOULD_ESCALATE);
+    }
+  }
+
+  @Nested
+  class FlapDamping {
+    @Test
+    void onlyFlappingFailuresStartNothingAndAreToldOnceAcrossTheirFlips() {
+      Driver d = Driver.fresh();
+      d.flapping = List.of(ping(WEB_1));
+      for (int i = 0; i < 5; i++) {
+        d.failing(ping(WEB_1)).advance(Duration.ofSeconds(20));
+        assertThat(d.phase()).isEqualTo(Phase.HEALTHY);
+        assertThat(d.last.held()).extracting(Hold::kind).isEqualTo(Hold.Kind.FLAPPING);
+        d.failing().advance(Duration.ofSeconds(20));
+      }
+      assertThat(d.count(DomainEvent.Kind.FLAPPING)).isEqualTo(1);
+      assertThat(d.count(DomainEvent.Kind.QUIESCENCE_STARTED)).isZero();
+      assertThat(d.actions.starts).isEmpty();
+
+      d.flapping = List.of();
+      d.failing(ping(WEB_1)).reconcile();
+      assertThat(d.phase()).as("steady failure: the loop goes on").isEqualTo(Phase.QUIESCING);
+      d.advance(QUIESCENCE);
+      assertThat(d.phase()).isEqualTo(Phase.ESCALATING);
+    }
+
+    @Test
+    void aSteadyFailureBesideAFlappingOneEscalatesForTheSteadyOneOnly() {
+      Driver d = Driver.fresh();
+      d.flapping = List.of(iaasOnline());
+      d.failing(ping(WEB_1), iaasOnline()).reconcile();
+      d.advance(QUIESCENCE);
+      assertThat(d.escalation().trigger()).containsExactly(ping(WEB_1));
+      assertThat(d.stepLevels().get(0)).isEqualTo(ONE_VM);
+    }
+
+    @Test
+    void anEscalationInFlightIsNotReportedConvergedWhileAFlappingCheckStillFails() {
+      Driver d = escalatingOnWeb1(Driver.fresh());
+      d.flapping = List.of(ping(WEB_1));
+      d.finishPlan();
+      assertThat(d.phase()).isEqualTo(Phase.VERIFYING);
+      d.advance(Duration.ofSeconds(5));
+      assertThat(d.phase()).as("still failing: no success").isNotEqualTo(Phase.HEALTHY);
+      assertThat(d.count(DomainEvent.Kind.CONVERGED)).isZero();
+    }
+  }
 }
