@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.marcnuri.helm.Helm;
+import dev.escalator.operator.OperatorSettings;
+import dev.escalator.operator.ladder.StormGuard;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
 import io.fabric8.kubernetes.api.model.Capabilities;
@@ -180,7 +182,9 @@ class HelmChartTest {
         .set("image.tag", "1.2.3")
         .set("watchNamespaces[0]", "shop")
         .set("watchNamespaces[1]", "payments")
-        .set("leaderElection.enabled", false)), "Deployment", Deployment.class);
+        .set("leaderElection.enabled", false)
+        .set("stormGuard.maxEscalations", 25)
+        .set("stormGuard.meltdownPercent", 100)), "Deployment", Deployment.class);
     Container container = operatorContainer(deployment);
     Map<String, String> env = container.getEnv().stream()
         .filter(e -> e.getValue() != null).collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
@@ -189,6 +193,17 @@ class HelmChartTest {
     assertThat(container.getImage()).isEqualTo("ghcr.io/escalator-dev/escalator:1.2.3");
     assertThat(env).containsEntry("ESCALATOR_NAMESPACES", "shop,payments")
         .containsEntry("ESCALATOR_LEADER_ELECTION", "false");
+    assertThat(OperatorSettings.fromEnvironment(env).storm()).isEqualTo(new StormGuard.Limits(25, 3, 100, 4));
+  }
+
+  @Test
+  void theChartsStormGuardDefaultsAreTheOperatorsOwn() {
+    Container container = operatorContainer(single(render(t -> t), "Deployment", Deployment.class));
+    Map<String, String> env = container.getEnv().stream()
+        .filter(e -> e.getValue() != null).collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+    assertThat(env).containsKeys("ESCALATOR_MAX_ESCALATIONS", "ESCALATOR_MAX_ESCALATIONS_PER_NAMESPACE", "ESCALATOR_MELTDOWN_PERCENT",
+        "ESCALATOR_MELTDOWN_MIN_ENVIRONMENTS");
+    assertThat(OperatorSettings.fromEnvironment(env).storm()).isEqualTo(StormGuard.Limits.defaults());
   }
 
   @Test
