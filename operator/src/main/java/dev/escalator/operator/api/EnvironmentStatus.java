@@ -45,6 +45,9 @@ public class EnvironmentStatus {
   @JsonPropertyDescription("In Observe mode or while paused: the plan that would run now.")
   public PlanStatus proposedPlan;
 
+  @JsonPropertyDescription("When all checks first passed (RFC 3339). Environments that never passed are being built: they do not count toward the meltdown share.")
+  public String firstHealthyTime;
+
   @JsonPropertyDescription("What the operator last told without acting (a plan in Observe mode, a hold, a rate limit), so that it is told once.")
   public String announced;
 

@@ -215,6 +215,11 @@ public final class EscalationMachine {
 
   private EnvironmentState startStep(EnvironmentState s, Escalation e, Step step, Level level, Context ctx) {
     if (ctx.in.dryRun()) return s;
+    // A step waiting to start (for a gate, a hold, an approval) re-observes too: a failure that
+    // needs a more drastic level may have appeared meanwhile, and waiting for the gentler step
+    // could wait forever (a gate that the skipped level would open).
+    Optional<EnvironmentState> replanned = replanned(s, e, e.current(), ctx);
+    if (replanned.isPresent()) return replanned.get();
     Gate gate = ctx.in.gate();
     if (gate != null && gate.holds(level)) {
       String held = "held: gate check " + gate.check() + " is not passing (" + gate.why() + ")";
@@ -293,19 +298,26 @@ public final class EscalationMachine {
 
   /** After a step's quiescence: re-observe, re-plan if something more drastic is needed, else go on. */
   private EnvironmentState afterStep(EnvironmentState s, Escalation e, Level level, Context ctx) {
-    OptionalInt required = planner.requiredIndex(ctx.in.failures());
-    // More drastic than the plan's start, not than this step: failures the plan already covers
-    // usually keep failing until its last step ran, and re-planning for them would loop forever.
-    if (required.isPresent() && required.getAsInt() < e.startIndex()) {
-      Plan plan = planner.plan(ctx.in.failures(), e.floor()).orElseThrow();
-      ctx.emit(DomainEvent.Kind.REPLANNED, "Escalation " + e.id() + ": level " + plan.start().name() + " is now required by "
-          + describe(plan.trigger()) + "; re-planned: " + plan.describe());
-      List<Step> done = e.steps().subList(0, e.current() + 1);
-      return s.withEscalation(e.withPlan(plan, done, plan.start().index(), e.attempt(), e.floor(), false));
-    }
+    Optional<EnvironmentState> replanned = replanned(s, e, e.current() + 1, ctx);
+    if (replanned.isPresent()) return replanned.get();
     Escalation next = e.advanced();
     if (next.currentStep() == null) return verify(s.withEscalation(next), ctx);
     return s.withEscalation(next);
+  }
+
+  /**
+   * Re-plans from a more drastic level when the failures now require one, keeping the first
+   * {@code done} steps; flapping failures re-plan nothing. More drastic than the plan's start, not than the current step: failures
+   * the plan already covers usually keep failing until its last step ran, and re-planning for them
+   * would loop forever.
+   */
+  private Optional<EnvironmentState> replanned(EnvironmentState s, Escalation e, int done, Context ctx) {
+    OptionalInt required = planner.requiredIndex(ctx.in.triggers());
+    if (required.isEmpty() || required.getAsInt() >= e.startIndex()) return Optional.empty();
+    Plan plan = planner.plan(ctx.in.triggers(), e.floor()).orElseThrow();
+    ctx.emit(DomainEvent.Kind.REPLANNED, "Escalation " + e.id() + ": level " + plan.start().name() + " is now required by "
+        + describe(plan.trigger()) + "; re-planned: " + plan.describe());
+    return Optional.of(s.withEscalation(e.withPlan(plan, e.steps().subList(0, done), plan.start().index(), e.attempt(), e.floor(), false)));
   }
 
   private EnvironmentState verify(EnvironmentState s, Context ctx) {

@@ -17,6 +17,8 @@ import java.util.Set;
  *   <li>a meltdown hold: when more than {@code meltdownPercent} of the known environments fail at
  *       once (and there are at least {@code meltdownMinEnvironments}), the monitoring or the network
  *       is the likelier culprit, and no escalation or step starts anywhere until the share drops.
+ *       Only environments that have passed their checks before count: a fleet applied from nothing
+ *       fails everywhere at first, and building it is no meltdown.
  * </ul>
  *
  * An escalation holds its slot from the decision that starts it to the one that ends it (Healthy,
@@ -67,13 +69,16 @@ public final class StormGuard {
 
   /**
    * Decides for one environment with the guard's holds added to {@code in}'s: records whether it is
-   * failing, re-learns a slot for an escalation already in flight, and takes a slot for one the
+   * failing ({@code provenHealthy}: it has passed all its checks before, so it counts toward the
+   * meltdown share), re-learns a slot for an escalation already in flight, and takes a slot for one the
    * decision starts (the cap's hold keeps the machine from starting one when none is free). A
    * decision that ends the escalation frees the slot.
    */
-  public synchronized Decision decide(String namespace, String name, EscalationMachine machine, EnvironmentState state, Inputs in) {
+  public synchronized Decision decide(String namespace, String name, boolean provenHealthy, EscalationMachine machine, EnvironmentState state,
+      Inputs in) {
     Key key = new Key(namespace, name);
-    failing.put(key, !in.failures().isEmpty());
+    if (provenHealthy) failing.put(key, !in.failures().isEmpty());
+    else failing.remove(key);
     if (inFlight(state)) slots.add(key);
     List<Hold> holds = new ArrayList<>(in.holds());
     holds.addAll(holds(key));

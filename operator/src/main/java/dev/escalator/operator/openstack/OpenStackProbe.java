@@ -91,7 +91,12 @@ public final class OpenStackProbe implements Probe<OpenStackProbeSpec> {
     if (e.isTransient() || e.status() != 401) return ProbeResult.error("openstack: " + e.getMessage());
     try {
       new CloudView(clouds.session(spec.namespace, cloud, spec.environment, OpenStackClouds.ProjectScope.CREDENTIALS), null).projectId();
-    } catch (OpenStackException | OpenStackConfigException other) {
+    } catch (OpenStackException other) {
+      // Only a refusal is about the credentials; an outage or an open circuit says nothing of them.
+      String what = other.isTransient() ? "the cloud cannot be reached to tell a missing project from an outage: "
+          : "the credentials of cloud " + cloud.cloud + " are refused: ";
+      return ProbeResult.error("openstack: " + what + other.getMessage());
+    } catch (OpenStackConfigException other) {
       return ProbeResult.error("openstack: the credentials of cloud " + cloud.cloud + " are refused: " + other.getMessage());
     }
     return ProbeResult.fail("project " + OpenStackClouds.environmentProject(spec.namespace, spec.environment, cloud)

@@ -125,7 +125,8 @@ public class EnvironmentReconciler implements Reconciler<Environment>, Cleaner<E
     List<DomainEvent> emitted = new ArrayList<>();
     List<String> transientErrors = new ArrayList<>();
     Set<Target> polled = new HashSet<>();
-    Decision decision = storm.decide(model.namespace(), model.name(), machine, state, inputs);
+    boolean proven = env.getStatus() != null && env.getStatus().firstHealthyTime != null;
+    Decision decision = storm.decide(model.namespace(), model.name(), proven, machine, state, inputs);
     emitted.addAll(decision.events());
     for (int round = 0; round < MAX_ROUNDS; round++) {
       StepExecutor.Outcome outcome = executor.execute(env, model, decision, inventory, polled);
@@ -139,7 +140,7 @@ public class EnvironmentReconciler implements Reconciler<Environment>, Cleaner<E
         }
       }
       if (outcome.reports().isEmpty()) break;
-      decision = storm.decide(model.namespace(), model.name(), machine, decision.state(), inputs.withReports(outcome.reports()));
+      decision = storm.decide(model.namespace(), model.name(), proven, machine, decision.state(), inputs.withReports(outcome.reports()));
       emitted.addAll(decision.events());
     }
 

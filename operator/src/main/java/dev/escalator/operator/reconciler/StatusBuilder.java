@@ -67,6 +67,8 @@ final class StatusBuilder {
     } else {
       c.set(Conditions.READY, true, "ChecksPassing", "All " + verdicts.size() + " check targets pass");
     }
+    s.firstHealthyTime = previous != null && previous.firstHealthyTime != null ? previous.firstHealthyTime
+        : failing == 0 && unknown == 0 && !verdicts.isEmpty() ? StateCodec.time(now) : null;
     String errors = transientErrors.isEmpty() ? "" : "; retrying after: " + String.join("; ", transientErrors);
     switch (state.phase()) {
       case HEALTHY, EXHAUSTED -> c.set(Conditions.ESCALATING, false, "Idle", "No escalation in progress");

@@ -910,6 +910,23 @@ class EscalationMachineTest {
     }
 
     @Test
+    void aStepWaitingForTheGateReplansWhenTheGatesOwnLevelBecomesRequired() {
+      // Found on a faulty cloud: the network check failed while the online check could not be
+      // observed (ERROR, no failure); the plan began at a gentler level that the closed gate held,
+      // and when the online check then failed (project missing), nothing would ever run it.
+      Driver d = Driver.fresh();
+      d.gate = new Gate("iaas-online", 1, "environment: circuit open");
+      escalatingOnWeb1(d);
+      assertThat(d.actions.starts).isEmpty();
+
+      d.gate = new Gate("iaas-online", 1, "environment: project missing");
+      d.failing(ping(WEB_1), iaasOnline()).reconcile();
+      assertThat(d.lastKinds()).contains(DomainEvent.Kind.REPLANNED);
+      assertThat(d.stepLevels().get(0)).isEqualTo(ACCOUNT);
+      assertThat(d.actions.starts).extracting(Driver.Started::level).containsExactly(ACCOUNT);
+    }
+
+    @Test
     void aClosedGateDoesNotHoldItsOwnLevelOrMoreDrasticOnes() {
       Driver d = Driver.fresh();
       d.gate = new Gate("iaas-online", 1, "environment: project missing");

@@ -31,7 +31,7 @@ class StormGuardTest {
   }
 
   private Decision decide(StormGuard guard, String ns, String name, EnvironmentState state, Inputs in) {
-    return guard.decide(ns, name, machine, state, in);
+    return guard.decide(ns, name, true, machine, state, in);
   }
 
   @Test
@@ -114,6 +114,15 @@ class StormGuardTest {
     assertThat(lifted.state().phase()).as("the quiescence starts over when a meltdown lifts").isEqualTo(Phase.QUIESCING);
     Inputs later = Inputs.at(lifted.state().since().plus(QUIESCENCE), List.of(SixLevels.smoke()), SixLevels.inventory());
     assertThat(decide(guard, "a", "five", lifted.state(), later).state().phase()).isEqualTo(Phase.ESCALATING);
+  }
+
+  @Test
+  void environmentsThatNeverPassedTheirChecksAreBeingBuiltNotMeltingDown() {
+    StormGuard guard = new StormGuard(new StormGuard.Limits(0, 0, 50, 4));
+    for (String name : List.of("one", "two", "three", "four", "five")) {
+      assertThat(guard.decide("a", name, false, machine, quiesced(), failing()).state().phase()).isEqualTo(Phase.ESCALATING);
+    }
+    assertThat(guard.snapshot()).isEqualTo(new StormGuard.Snapshot(0, 0, 5, false));
   }
 
   @Test
