@@ -33,15 +33,20 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>For tests with several operator replicas: {@link #newClient} gives each replica a client of
  * its own whose requests are {@linkplain #requests() recorded} under its name and can be
- * {@linkplain #cutOff cut off}. An update carrying a stale resourceVersion gets 409 Conflict (the
- * CRUD mode does that itself; leader election's optimistic Lease updates rely on it), and a
+ * {@linkplain #cutOff cut off}. An update or merge patch carrying a stale resourceVersion gets 409
+ * Conflict (the CRUD mode does that itself; leader election's optimistic Lease writes rely on it), and a
  * SelfSubjectRulesReview, which JOSDK's leader election creates at start to check its access to
  * Leases, is answered with {@link #LEASE_RULES}: what the Helm chart's Role grants.
  */
 public final class InProcessKubernetes implements AutoCloseable {
-  /** The rules a SelfSubjectRulesReview reports: the chart's Lease grant in the operator's namespace. */
-  public static final List<ResourceRule> LEASE_RULES = List.of(new ResourceRuleBuilder()
-      .withApiGroups("coordination.k8s.io").withResources("leases").withVerbs("get", "create", "update").build());
+  /**
+   * The rules a SelfSubjectRulesReview reports: the Helm chart's Role for a Lease named
+   * escalator-leader (ChartRbacMockTest keeps the two equal).
+   */
+  public static final List<ResourceRule> LEASE_RULES = List.of(
+      new ResourceRuleBuilder().withApiGroups("coordination.k8s.io").withResources("leases").withVerbs("create").build(),
+      new ResourceRuleBuilder().withApiGroups("coordination.k8s.io").withResources("leases").withResourceNames("escalator-leader")
+          .withVerbs("get", "update", "patch").build());
   private static final String RULES_REVIEWS = "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews";
 
   /** One API request of a named client, as the server received it. */

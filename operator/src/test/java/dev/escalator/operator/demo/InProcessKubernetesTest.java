@@ -9,6 +9,8 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,6 +41,23 @@ class InProcessKubernetesTest {
     // A second replica that read the Lease before that update loses the race.
     created.getSpec().setHolderIdentity("c");
     assertThatThrownBy(() -> c.leases().inNamespace("ops").resource(created).update())
+        .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(409));
+    assertThat(c.leases().inNamespace("ops").withName("leader").get().getSpec().getHolderIdentity()).isEqualTo("b");
+  }
+
+  @Test
+  void leaseMergePatchWithAStaleResourceVersionIsAConflict() {
+    // fabric8's LeaseLock renews and takes over a Lease with a JSON merge patch of the whole Lease,
+    // resourceVersion included: the API server's precondition for it is the optimistic lock.
+    KubernetesClient c = kube.client();
+    Lease created = c.leases().inNamespace("ops").resource(new LeaseBuilder().withNewMetadata().withName("leader").endMetadata()
+        .withNewSpec().withHolderIdentity("a").endSpec().build()).create();
+    Lease read = c.leases().inNamespace("ops").withName("leader").get();
+    read.getSpec().setHolderIdentity("b");
+    c.resource(read).patch(PatchContext.of(PatchType.JSON_MERGE));
+
+    created.getSpec().setHolderIdentity("c");
+    assertThatThrownBy(() -> c.resource(created).patch(PatchContext.of(PatchType.JSON_MERGE)))
         .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(409));
     assertThat(c.leases().inNamespace("ops").withName("leader").get().getSpec().getHolderIdentity()).isEqualTo("b");
   }
