@@ -25,6 +25,8 @@ import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One running operator: the JOSDK {@link Operator} with the Environment reconciler, the check
@@ -32,6 +34,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Main} build it the same way.
  */
 public final class EscalatorOperator implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EscalatorOperator.class);
+
   private final Operator operator;
   private final CheckScheduler scheduler;
   private final HttpClient http;
@@ -42,6 +46,9 @@ public final class EscalatorOperator implements AutoCloseable {
   private final CollectorRegistry registry;
   /** Whether this replica holds the Lease; always true without leader election. */
   private final AtomicBoolean leading;
+  /** Set by {@link #close()}: the Lease is then given up on purpose, not lost. */
+  private final AtomicBoolean closing = new AtomicBoolean();
+  private volatile Runnable onLeaseLost = EscalatorOperator::exitAfterLosingTheLease;
 
   /** With metrics in a registry of its own (tests, the demo). */
   public EscalatorOperator(KubernetesClient client, OperatorSettings settings, Clock clock) {
@@ -58,7 +65,8 @@ public final class EscalatorOperator implements AutoCloseable {
     this.registry = registry;
     this.metrics = new EscalatorMetrics(registry);
     this.reconcileMetrics = new ReconcileMetrics(registry);
-    this.leading = new AtomicBoolean(!settings.leaderElection());
+    OperatorSettings.LeaderElection election = settings.leaderElection();
+    this.leading = new AtomicBoolean(!election.enabled());
     this.statusCollector = new OperatorStatusCollector(() -> leading.get() && isReady()).register(registry);
     this.bmcDrivers = new BmcDrivers();
     EnvironmentDirectory directory = new EnvironmentDirectory();
@@ -82,12 +90,19 @@ public final class EscalatorOperator implements AutoCloseable {
           .withParseResourceVersions(true)
           .withStopOnInformerErrorDuringStartup(true)
           .withMetrics(reconcileMetrics);
-      if (settings.leaderElection()) {
-        // JOSDK's defaults (lease timings, exit when leadership is lost); the callbacks only feed escalator_operator_reconciling.
-        o.withLeaderElectionConfiguration(LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(settings.leaseName())
-            .withLeaseNamespace(settings.leaseNamespace())
-            .withLeaderCallbacks(new LeaderCallbacks(() -> leading.set(true), () -> leading.set(false), leader -> {}))
-            .build());
+      if (election.enabled()) {
+        // JOSDK's own exit-on-stop-leading is off: it would also fire when close() cancels the election
+        // (the leader's SIGTERM path, where System.exit from Main's shutdown hook blocks forever). A
+        // Lease lost while running still ends the process, in leadershipStopped.
+        var le = LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(election.leaseName())
+            .withLeaseNamespace(election.leaseNamespace())
+            .withLeaseDuration(election.leaseDuration())
+            .withRenewDeadline(election.renewDeadline())
+            .withRetryPeriod(election.retryPeriod())
+            .withExitOnStopLeading(false)
+            .withLeaderCallbacks(new LeaderCallbacks(() -> leading.set(true), this::leadershipStopped, leader -> {}));
+        if (election.identity() != null) le.withIdentity(election.identity());
+        o.withLeaderElectionConfiguration(le.build());
       }
     });
     operator.register(reconciler, c -> {
@@ -104,6 +119,27 @@ public final class EscalatorOperator implements AutoCloseable {
       if (settings.namespaces().isEmpty()) c.watchingAllNamespaces();
       else c.settingNamespaces(settings.namespaces());
     });
+  }
+
+  /**
+   * What to do when this replica loses the Lease while running (it could not renew it within the
+   * renew deadline, so another replica may already be acting). By default the process exits and
+   * Kubernetes restarts it as a standby; tests that run several operators in one JVM replace it.
+   * Not called when {@link #close()} gives the Lease up.
+   */
+  public EscalatorOperator onLeaseLost(Runnable action) {
+    this.onLeaseLost = action;
+    return this;
+  }
+
+  private void leadershipStopped() {
+    leading.set(false);
+    if (!closing.get()) onLeaseLost.run();
+  }
+
+  private static void exitAfterLosingTheLease() {
+    LOG.error("lost the leader Lease (not renewed within the renew deadline): exiting so that only the new leader acts");
+    System.exit(1);
   }
 
   public EscalatorOperator start() {
@@ -127,6 +163,7 @@ public final class EscalatorOperator implements AutoCloseable {
 
   @Override
   public void close() {
+    closing.set(true);
     operator.stop();
     scheduler.close();
     http.close();

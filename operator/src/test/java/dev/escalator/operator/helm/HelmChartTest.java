@@ -1,16 +1,17 @@
 package dev.escalator.operator.helm;
 
+import static dev.escalator.operator.helm.Chart.ofKind;
+import static dev.escalator.operator.helm.Chart.render;
+import static dev.escalator.operator.helm.Chart.single;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.marcnuri.helm.Helm;
 import dev.escalator.operator.OperatorSettings;
 import dev.escalator.operator.ladder.StormGuard;
 import com.marcnuri.helm.LintResult;
-import com.marcnuri.helm.TemplateCommand;
 import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -20,14 +21,14 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
-import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -38,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * API access it uses. Paths are relative to the operator module (surefire's working directory).
  */
 class HelmChartTest {
-  private static final Path CHART = Path.of("../helm/escalator");
+  private static final Path CHART = Chart.DIR;
   private static final Path CRD = Path.of("../crds/environments.escalator.dev-v1.yml");
   private static final Path MONITORING = Path.of("../monitoring");
   /** The chart's copies (files/) of monitoring/'s files, kept in sync by `make chart-files`. */
@@ -46,32 +47,40 @@ class HelmChartTest {
       "escalator-rules.yml", MONITORING.resolve("escalator-rules.yml"),
       "escalator-dashboard.json", MONITORING.resolve("grafana/escalator-dashboard.json"),
       "escalator-alerts.yaml", MONITORING.resolve("grafana/escalator-alerts.yaml"));
-  private static final String RELEASE = "escalator";
-  private static final String NAMESPACE = "escalator-system";
-  /** Helm's offline default (v1.20) is older than the chart's kubeVersion floor. */
-  private static final String KUBE_VERSION = "v1.30.0";
+  private static final String NAMESPACE = Chart.NAMESPACE;
 
   /** One ClusterRole rule in comparable form: group, resource, sorted verbs. */
-  private record Grant(String apiGroup, String resource, List<String> verbs) {
+  record Grant(String apiGroup, String resource, List<String> verbs) {
     static Grant of(String apiGroup, String resource, String... verbs) {
       return new Grant(apiGroup, resource, Stream.of(verbs).sorted().toList());
     }
   }
 
-  /** Everything the operator calls, and nothing more. */
-  private static final List<Grant> EXPECTED_GRANTS = List.of(
-      Grant.of("escalator.dev", "environments", "get", "list", "watch", "patch", "update"),
-      Grant.of("escalator.dev", "environments/status", "get", "patch", "update"),
+  /**
+   * Everything the operator calls in the watched namespaces (the ClusterRole), and nothing more.
+   * Where each comes from: environments: JOSDK's informer (list, watch), the Cleaner's finalizer
+   * (patch), ClaimReleaser (get); environments/status: PrimaryUpdateAndCacheUtils
+   * .patchStatusAndCacheResource (patch); environments/finalizers: JobAction's owner reference with
+   * blockOwnerDeletion (an admission check, update); baremetalhosts: HostInventory (get, list) and
+   * ClaimReleaser's informer (list, watch); baremetalhosts/status: HostInventory (patch); events:
+   * EventRecorder (create); secrets: WebhookAction, HostInventory, OpenStackProvider (get by name);
+   * apps workloads: KubernetesProbe (get), RolloutRestartAction (get, patch); jobs: JobAction
+   * (get, create). ChartRbacMockTest checks a running operator's requests against the chart.
+   */
+  static final List<Grant> CLUSTER_GRANTS = List.of(
+      Grant.of("escalator.dev", "environments", "get", "list", "watch", "patch"),
+      Grant.of("escalator.dev", "environments/status", "patch"),
       Grant.of("escalator.dev", "environments/finalizers", "update"),
       Grant.of("escalator.dev", "baremetalhosts", "get", "list", "watch"),
-      Grant.of("escalator.dev", "baremetalhosts/status", "get", "patch"),
-      Grant.of("", "events", "create", "patch"),
+      Grant.of("escalator.dev", "baremetalhosts/status", "patch"),
+      Grant.of("", "events", "create"),
       Grant.of("", "secrets", "get"),
-      Grant.of("apps", "deployments", "get", "list", "watch", "patch"),
-      Grant.of("apps", "statefulsets", "get", "list", "watch", "patch"),
-      Grant.of("apps", "daemonsets", "get", "list", "watch", "patch"),
-      Grant.of("batch", "jobs", "get", "list", "watch", "create"),
-      Grant.of("coordination.k8s.io", "leases", "get", "create", "update"));
+      Grant.of("apps", "deployments", "get", "patch"),
+      Grant.of("apps", "statefulsets", "get", "patch"),
+      Grant.of("apps", "daemonsets", "get", "patch"),
+      Grant.of("batch", "jobs", "get", "create"));
+  /** Verbs the operator never needs on anything. */
+  private static final List<String> NEVER = List.of("*", "delete", "deletecollection", "escalate", "bind", "impersonate");
 
   @Test
   void chartLintsWithoutFailures() {
@@ -83,7 +92,7 @@ class HelmChartTest {
   @Test
   void rendersTheExpectedKinds() {
     assertThat(render(t -> t).stream().map(d -> d.path("kind").asText()))
-        .contains("ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Deployment", "Service")
+        .contains("ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "Deployment", "Service")
         .doesNotContain("ServiceMonitor");
   }
 
@@ -93,10 +102,6 @@ class HelmChartTest {
 
     List<Grant> grants = new ArrayList<>();
     for (PolicyRule rule : role.getRules()) {
-      assertThat(rule.getVerbs()).doesNotContain("*");
-      assertThat(rule.getResources()).doesNotContain("*").noneMatch(r -> r.endsWith("/*"));
-      assertThat(rule.getApiGroups()).doesNotContain("*");
-      assertThat(rule.getNonResourceURLs()).isNullOrEmpty();
       assertThat(rule.getResourceNames()).isNullOrEmpty();
       for (String group : rule.getApiGroups()) {
         for (String resource : rule.getResources()) {
@@ -104,7 +109,58 @@ class HelmChartTest {
         }
       }
     }
-    assertThat(grants).containsExactlyInAnyOrderElementsOf(EXPECTED_GRANTS);
+    assertThat(grants).containsExactlyInAnyOrderElementsOf(CLUSTER_GRANTS);
+  }
+
+  @Test
+  void noRuleHasWildcardsDeletesOrMoreThanGetOnSecrets() {
+    List<JsonNode> docs = render(t -> t);
+    List<PolicyRule> rules = new ArrayList<>(single(docs, "ClusterRole", ClusterRole.class).getRules());
+    rules.addAll(single(docs, "Role", Role.class).getRules());
+
+    for (PolicyRule rule : rules) {
+      assertThat(rule.getVerbs()).doesNotContainAnyElementsOf(NEVER);
+      assertThat(rule.getResources()).doesNotContain("*").noneMatch(r -> r.endsWith("/*"));
+      assertThat(rule.getApiGroups()).doesNotContain("*");
+      assertThat(rule.getNonResourceURLs()).isNullOrEmpty();
+      if (rule.getResources().contains("secrets")) assertThat(rule.getVerbs()).as("Secrets are read by name only").containsExactly("get");
+    }
+  }
+
+  @Test
+  void leasesOnlyInTheReleaseNamespaceAndOnlyTheOperatorsLease() {
+    List<JsonNode> docs = render(t -> t.set("leaderElection.leaseName", "esc-lease"));
+    Role role = single(docs, "Role", Role.class);
+    RoleBinding binding = single(docs, "RoleBinding", RoleBinding.class);
+    Deployment deployment = single(docs, "Deployment", Deployment.class);
+
+    assertThat(role.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
+    assertThat(role.getRules()).extracting(HelmChartTest::describe).containsExactlyInAnyOrder(
+        "coordination.k8s.io/leases [create]",
+        "coordination.k8s.io/leases/esc-lease [get, patch, update]");
+    assertThat(binding.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
+    assertThat(binding.getRoleRef().getKind()).isEqualTo("Role");
+    assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
+    assertThat(binding.getSubjects()).singleElement().satisfies(s -> {
+      assertThat(s.getName()).isEqualTo(deployment.getSpec().getTemplate().getSpec().getServiceAccountName());
+      assertThat(s.getNamespace()).isEqualTo(NAMESPACE);
+    });
+    assertThat(ofKind(render(t -> t.set("leaderElection.enabled", false)), "Role")).as("no Lease access without leader election").isEmpty();
+    assertThat(ofKind(render(t -> t.set("rbac.create", false)), "Role")).isEmpty();
+  }
+
+  /** "group/resource[/name] [verbs]" */
+  static String describe(PolicyRule rule) {
+    List<String> out = new ArrayList<>();
+    for (String group : rule.getApiGroups()) {
+      for (String resource : rule.getResources()) {
+        List<String> names = rule.getResourceNames() == null || rule.getResourceNames().isEmpty() ? List.of("") : rule.getResourceNames();
+        for (String name : names) {
+          out.add((group.isEmpty() ? "" : group + "/") + resource + (name.isEmpty() ? "" : "/" + name) + " " + rule.getVerbs().stream().sorted().toList());
+        }
+      }
+    }
+    return String.join(", ", out);
   }
 
   @Test
@@ -337,31 +393,6 @@ class HelmChartTest {
 
     assertThat(result.isFailed()).isTrue();
     assertThat(String.join("\n", result.getMessages())).contains("replicas");
-  }
-
-  private static List<JsonNode> render(UnaryOperator<TemplateCommand> options) {
-    String yaml = options.apply(new Helm(CHART).template().withName(RELEASE).withNamespace(NAMESPACE)
-        .withKubeVersion(KUBE_VERSION)).call();
-    List<JsonNode> docs = new ArrayList<>();
-    try (MappingIterator<JsonNode> it = new YAMLMapper().readerFor(JsonNode.class).readValues(yaml)) {
-      while (it.hasNext()) {
-        JsonNode doc = it.next();
-        if (doc != null && doc.isObject() && doc.has("kind")) docs.add(doc);
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException("rendered chart is not YAML:\n" + yaml, e);
-    }
-    return docs;
-  }
-
-  private static List<JsonNode> ofKind(List<JsonNode> docs, String kind) {
-    return docs.stream().filter(d -> kind.equals(d.path("kind").asText())).toList();
-  }
-
-  private static <T> T single(List<JsonNode> docs, String kind, Class<T> type) {
-    List<JsonNode> found = ofKind(docs, kind);
-    assertThat(found).as("rendered %s objects", kind).hasSize(1);
-    return Serialization.jsonMapper().convertValue(found.get(0), type);
   }
 
   private static Container operatorContainer(Deployment deployment) {
