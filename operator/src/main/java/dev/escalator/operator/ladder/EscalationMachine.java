@@ -183,6 +183,9 @@ public final class EscalationMachine {
     if (ctx.in.dryRun()) return s;
     Gate gate = ctx.in.gate();
     if (gate != null && gate.holds(level)) {
+      // A gate that closed after the plan was made (its check had no result yet) on a failure more
+      // drastic than the plan's start: that level is what opens it, so waiting would be forever.
+      if (requiresMoreDrastic(e, ctx)) return replanned(s, e, e.steps().subList(0, e.current()), ctx);
       String held = "held: gate check " + gate.check() + " is not passing (" + gate.why() + ")";
       if (held.equals(step.message())) return s;
       ctx.emit(DomainEvent.Kind.GATED, "Level " + level.name() + " of escalation " + e.id() + " is " + held
@@ -252,19 +255,25 @@ public final class EscalationMachine {
 
   /** After a step's quiescence: re-observe, re-plan if something more drastic is needed, else go on. */
   private EnvironmentState afterStep(EnvironmentState s, Escalation e, Level level, Context ctx) {
-    OptionalInt required = planner.requiredIndex(ctx.in.failures());
     // More drastic than the plan's start, not than this step: failures the plan already covers
     // usually keep failing until its last step ran, and re-planning for them would loop forever.
-    if (required.isPresent() && required.getAsInt() < e.startIndex()) {
-      Plan plan = planner.plan(ctx.in.failures(), e.floor()).orElseThrow();
-      ctx.emit(DomainEvent.Kind.REPLANNED, "Escalation " + e.id() + ": level " + plan.start().name() + " is now required by "
-          + describe(plan.trigger()) + "; re-planned: " + plan.describe());
-      List<Step> done = e.steps().subList(0, e.current() + 1);
-      return s.withEscalation(e.withPlan(plan, done, plan.start().index(), e.attempt(), e.floor(), false));
-    }
+    if (requiresMoreDrastic(e, ctx)) return replanned(s, e, e.steps().subList(0, e.current() + 1), ctx);
     Escalation next = e.advanced();
     if (next.currentStep() == null) return verify(s.withEscalation(next), ctx);
     return s.withEscalation(next);
+  }
+
+  private boolean requiresMoreDrastic(Escalation e, Context ctx) {
+    OptionalInt required = planner.requiredIndex(ctx.in.failures());
+    return required.isPresent() && required.getAsInt() < e.startIndex();
+  }
+
+  /** A new plan from the level the failures now require, after the steps {@code done}. */
+  private EnvironmentState replanned(EnvironmentState s, Escalation e, List<Step> done, Context ctx) {
+    Plan plan = planner.plan(ctx.in.failures(), e.floor()).orElseThrow();
+    ctx.emit(DomainEvent.Kind.REPLANNED, "Escalation " + e.id() + ": level " + plan.start().name() + " is now required by "
+        + describe(plan.trigger()) + "; re-planned: " + plan.describe());
+    return s.withEscalation(e.withPlan(plan, done, plan.start().index(), e.attempt(), e.floor(), false));
   }
 
   private EnvironmentState verify(EnvironmentState s, Context ctx) {

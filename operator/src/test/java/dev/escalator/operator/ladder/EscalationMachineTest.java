@@ -910,6 +910,22 @@ class EscalationMachineTest {
     }
 
     @Test
+    void aHeldEscalationRePlansWhenTheGateCheckFailsBelowItsStartInsteadOfWaitingForever() {
+      // Found by the crash harness: the escalation started before the gate check had a result.
+      Driver d = Driver.fresh();
+      d.gate = new Gate("iaas-online", 1, "environment: no result yet");
+      escalatingOnWeb1(d);
+      assertThat(d.step().state()).isEqualTo(StepState.PENDING);
+
+      d.gate = new Gate("iaas-online", 1, "environment: project missing");
+      d.failing(ping(WEB_1), iaasOnline()).reconcile();
+
+      assertThat(d.count(REPLANNED)).isEqualTo(1);
+      assertThat(d.stepLevels().get(0)).isEqualTo(ACCOUNT);
+      assertThat(d.actions.starts).extracting(Driver.Started::level).containsExactly(ACCOUNT);
+    }
+
+    @Test
     void aClosedGateDoesNotHoldItsOwnLevelOrMoreDrasticOnes() {
       Driver d = Driver.fresh();
       d.gate = new Gate("iaas-online", 1, "environment: project missing");
