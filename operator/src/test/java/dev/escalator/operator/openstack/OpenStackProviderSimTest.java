@@ -132,6 +132,23 @@ class OpenStackProviderSimTest {
   }
 
   @Test
+  void aSecurityGroupLeftWithoutItsRulesFailsTheNetworkCheckAndTheNetworkLevelAddsThem() throws Exception {
+    // Found by the crash harness: an operator that dies right after creating the group leaves it
+    // without its ingress rules; the check passed on the group alone, so nothing ever added them.
+    h.run("e1", 0, 1, "project", Target.environment(), List.of());
+    sim.faults().failNext(Match.call("POST /network/v2.0/security-group-rules"), 1, 500);
+    ActionRequest network = h.request("e1", 1, 1, "network", Target.environment(), List.of());
+    assertThatThrownBy(() -> h.action.start(network, h.spec("network"))).isInstanceOf(OpenStackUnavailableException.class);
+    assertThat(sim.names(Kind.SECURITY_GROUP)).contains("esc-it-shop");
+
+    assertThat(h.check(Resource.Network, null))
+        .isEqualTo(ProbeResult.fail("1 ingress rule(s) of security group esc-it-shop is missing"));
+    assertThat(h.run("e2", 1, 1, "network", Target.environment(), List.of()).state()).isEqualTo(ActionProgress.State.SUCCEEDED);
+    assertThat(h.check(Resource.Network, null).outcome()).isEqualTo(Outcome.PASS);
+    assertThat(sim.names(Kind.SECURITY_GROUP_RULE)).containsOnlyOnce("ingress/IPv4/tcp");
+  }
+
+  @Test
   void transientErrorsAreRetriedAndA429DoesNotFailTheStep() throws Exception {
     sim.faults().throttleNext(Match.service(Service.NETWORK), 2, Duration.ofSeconds(1));
     sim.faults().failNext(Match.service(Service.COMPUTE), 1, 503);
