@@ -2,7 +2,7 @@ package dev.escalator.operator.crash;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
+import java.util.SplittableRandom;
 import java.util.TreeSet;
 
 /**
@@ -18,8 +18,12 @@ final class CrashPoints {
   private boolean armed = true;
   private String namedEffect;
 
-  /** 1 to {@code maxCrashes} distinct indices drawn from 1..{@code horizon}. */
-  CrashPoints(Random random, int maxCrashes, int horizon) {
+  /**
+   * 1 to {@code maxCrashes} distinct indices drawn from 1..{@code horizon} by {@code seed}.
+   * (SplittableRandom: java.util.Random's first draws of consecutive seeds are nearly the same.)
+   */
+  CrashPoints(long seed, int maxCrashes, int horizon) {
+    SplittableRandom random = new SplittableRandom(seed);
     int crashes = 1 + random.nextInt(maxCrashes);
     while (pending.size() < crashes) pending.add(1 + random.nextInt(horizon));
   }
@@ -33,7 +37,7 @@ final class CrashPoints {
 
   /** No crash at all: for counting a run's effects. */
   static CrashPoints none() {
-    CrashPoints p = new CrashPoints(new Random(0), 1, 1);
+    CrashPoints p = new CrashPoints(0, 1, 1);
     p.pending.clear();
     return p;
   }

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The crash-safety harness over the simulator (issue 5): {@value #DEFAULT_RUNS} runs, each building
  * the six-level Environment from nothing while the operator is crashed one to three times at
- * seeded random points ({@link SimulatedCrashRun}). Every run must reach a final state (Healthy,
+ * seeded random points ({@link CrashRun} on a {@link SimulatorCloud}). Every run must reach a final state (Healthy,
  * the escalation Converged, or Recovered when the dead instance's work already made the checks
  * pass: {@link WorkAudit#FINAL}), leave exactly the resources the spec declares and have done no
  * action twice. Runs are independent (each its own API server and cloud) and run {@value
@@ -32,6 +32,8 @@ class CrashSafetyMockTest {
   /** Effects of a crash-free build (26 to 31 measured): crash points are drawn from 1..this. */
   static final int HORIZON = 28;
   static final int MAX_CRASHES = 3;
+  /** Each run has a cloud of its own: one name serves them all. */
+  static final String NAME = "shop";
 
   @Test
   void crashesAtRandomPointsLeakNothingAndDuplicateNothing() throws Exception {
@@ -44,7 +46,7 @@ class CrashSafetyMockTest {
       for (int i = 0; i < runs; i++) {
         long seed = base + i;
         futures.add(pool.submit(() -> {
-          try (SimulatedCrashRun run = new SimulatedCrashRun(seed, new CrashPoints(new Random(seed), MAX_CRASHES, HORIZON))) {
+          try (CrashRun run = new CrashRun(seed, NAME, new CrashPoints(seed, MAX_CRASHES, HORIZON), new SimulatorCloud())) {
             tally.add(run.run());
           }
           return null;
@@ -67,7 +69,7 @@ class CrashSafetyMockTest {
   @ValueSource(strings = {"openstack POST /identity/v3/projects", "openstack POST /network/v2.0/security-groups",
       "openstack POST /compute/v2.1/servers", "kubernetes job create", "webhook redeploy"})
   void aCrashRightAfterAnEffectLeaksNothingAndDuplicatesNothing(String effect) throws Exception {
-    try (SimulatedCrashRun run = new SimulatedCrashRun(0, CrashPoints.at(effect))) {
+    try (CrashRun run = new CrashRun(0, NAME, CrashPoints.at(effect), new SimulatorCloud())) {
       CrashRunReport report = run.run();
       assertThat(report.crashes()).extracting(CrashRunReport.CrashPoint::effect).containsExactly(effect);
       assertThat(report.passed()).as(report.describe()).isTrue();
