@@ -28,18 +28,13 @@ final class CrashPoints {
     while (pending.size() < crashes) pending.add(1 + random.nextInt(horizon));
   }
 
-  /** One crash, right after the first effect named {@code effect} (e.g. {@code "openstack POST /compute/v2.1/servers"}). */
-  static CrashPoints at(String effect) {
-    CrashPoints p = none();
-    p.namedEffect = effect;
-    return p;
+  private CrashPoints(String effect) {
+    namedEffect = effect;
   }
 
-  /** No crash at all: for counting a run's effects. */
-  static CrashPoints none() {
-    CrashPoints p = new CrashPoints(0, 1, 1);
-    p.pending.clear();
-    return p;
+  /** One crash, right after the first effect named {@code effect} (e.g. {@code "openstack POST /compute/v2.1/servers"}). */
+  static CrashPoints at(String effect) {
+    return new CrashPoints(effect);
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.escalator.operator.crash;
 
 import dev.escalator.operator.api.Environment;
 import dev.escalator.operator.api.EnvironmentStatus;
+import dev.escalator.operator.api.StepStatus;
 import dev.escalator.operator.action.JobAction;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -52,7 +53,8 @@ final class WorkAudit {
 
   /**
    * "phase/last escalation's outcome", with the step in progress if there is one. Read from one
-   * status: the phase shows Pending for a moment whenever checks are re-expanded (new nodes).
+   * status: right after an escalation the phase can show Pending for a moment (a check target
+   * without a result yet), so a final state is judged on the status that showed it.
    */
   static String outcome(EnvironmentStatus s) {
     if (s == null) return "no status";
@@ -63,7 +65,7 @@ final class WorkAudit {
         + (step == null ? "" : " at " + step.level + ", " + step.state + ": " + step.message + ", runs " + runs(step)) + ")";
   }
 
-  private static List<String> runs(dev.escalator.operator.api.StepStatus step) {
+  private static List<String> runs(StepStatus step) {
     return step.runs == null ? List.of() : step.runs.stream().map(r -> r.target + " " + r.state + " " + r.handle + " " + r.message).toList();
   }
 
