@@ -66,7 +66,8 @@ class CrashSafetyMockTest {
 
   /** The gaps between an effect and its record that matter most, each hit exactly (random points may miss one). */
   @ParameterizedTest
-  @ValueSource(strings = {"openstack POST /identity/v3/projects", "openstack POST /network/v2.0/security-groups",
+  @ValueSource(strings = {"openstack POST /identity/v3/projects", "openstack PUT /identity/v3/projects/{project}/users/{user}/roles/{role}",
+      "openstack POST /network/v2.0/security-groups",
       "openstack POST /compute/v2.1/servers", "kubernetes job create", "webhook redeploy"})
   void aCrashRightAfterAnEffectLeaksNothingAndDuplicatesNothing(String effect) throws Exception {
     try (CrashRun run = new CrashRun(0, NAME, CrashPoints.at(effect), new SimulatorCloud())) {

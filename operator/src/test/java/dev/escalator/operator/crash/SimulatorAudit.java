@@ -54,7 +54,10 @@ final class SimulatorAudit {
     return m;
   }
 
-  /** Kinds whose count differs from the spec's (an orphan from a lost create shows as one too many). */
+  /**
+   * Kinds whose count differs from the spec's (an orphan from a lost create shows as one too many),
+   * and the project's quotas if they were never set.
+   */
   List<String> leaks(int nodes) {
     List<String> found = new ArrayList<>();
     Map<Kind, Integer> added = added();
@@ -63,6 +66,9 @@ final class SimulatorAudit {
       int got = added.get(kind);
       if (got != want) found.add(kind + ": " + got + " where the spec declares " + want + " " + sim.names(kind));
     });
+    for (String quotas : List.of("PUT /compute/v2.1/os-quota-sets/{project}", "PUT /network/v2.0/quotas/{project}")) {
+      if (sim.mutations().stream().noneMatch(m -> m.call().equals(quotas) && m.status() < 400)) found.add("the spec's quotas never set: no " + quotas);
+    }
     List<String> servers = sim.servers().stream().map(OpenStackSimulator.ServerView::name).sorted().toList();
     if (servers.stream().distinct().count() != servers.size()) found.add("servers with the same name: " + servers);
     return found;

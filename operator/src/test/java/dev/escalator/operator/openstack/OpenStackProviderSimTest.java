@@ -149,6 +149,22 @@ class OpenStackProviderSimTest {
   }
 
   @Test
+  void aProjectWhoseQuotasWereNotSetFailsTheOnlineCheckSoTheProjectLevelRunsAgain() throws Exception {
+    // Found by the crash harness: quotas were set after the role grant the check looks at, so an
+    // operator that died in between left a project the check accepted, and quotas were never set.
+    sim.faults().serviceDown(Service.COMPUTE);
+    ActionRequest project = h.request("e1", 0, 1, "project", Target.environment(), List.of());
+    assertThatThrownBy(() -> h.action.start(project, h.spec("project"))).isInstanceOf(OpenStackUnavailableException.class);
+    sim.faults().serviceUp(Service.COMPUTE);
+    assertThat(sim.projectId("it-shop")).as("the project exists").isNotNull();
+    assertThat(h.check(Resource.Online, null).outcome()).as("no grant before the quotas").isEqualTo(Outcome.FAIL);
+
+    assertThat(h.run("e2", 0, 1, "project", Target.environment(), List.of()).state()).isEqualTo(ActionProgress.State.SUCCEEDED);
+    assertThat(h.check(Resource.Online, null).outcome()).isEqualTo(Outcome.PASS);
+    assertThat(sim.requests("PUT /compute/v2.1/os-quota-sets/{project}")).isGreaterThanOrEqualTo(2);
+  }
+
+  @Test
   void transientErrorsAreRetriedAndA429DoesNotFailTheStep() throws Exception {
     sim.faults().throttleNext(Match.service(Service.NETWORK), 2, Duration.ofSeconds(1));
     sim.faults().failNext(Match.service(Service.COMPUTE), 1, 503);
