@@ -17,10 +17,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The crash-safety harness over the simulator (issue 5): {@value #DEFAULT_RUNS} runs, each building
  * the six-level Environment from nothing while the operator is crashed one to three times at
- * seeded random points ({@link CrashRun} on a {@link SimulatorCloud}). Every run must reach a final state (Healthy,
- * the escalation Converged, or Recovered when the dead instance's work already made the checks
- * pass: {@link WorkAudit#FINAL}), leave exactly the resources the spec declares and have done no
- * action twice. Runs are independent (each its own API server and cloud) and run {@value
+ * seeded random points ({@link CrashRun} on a {@link SimulatorCloud}). Every run must reach a
+ * final state (Healthy, the escalation Converged, or Recovered when the dead instance's work
+ * already made the checks pass: {@link WorkAudit#FINAL}), leave exactly the resources the spec
+ * declares and have done no action twice. Runs are independent (each its own API server and cloud) and run {@value
  * #DEFAULT_PARALLEL} at a time: they mostly wait on timers.
  *
  * <p>Replay one run: {@code -Dcrash.seed=<its seed> -Dcrash.runs=1}. The seed fixes the crash
@@ -67,8 +67,7 @@ class CrashSafetyMockTest {
   /** The gaps between an effect and its record that matter most, each hit exactly (random points may miss one). */
   @ParameterizedTest
   @ValueSource(strings = {"openstack POST /identity/v3/projects", "openstack PUT /identity/v3/projects/{project}/users/{user}/roles/{role}",
-      "openstack POST /network/v2.0/security-groups",
-      "openstack POST /compute/v2.1/servers", "kubernetes job create", "webhook redeploy"})
+      "openstack POST /network/v2.0/security-groups", "openstack POST /compute/v2.1/servers", "kubernetes job create", "webhook redeploy"})
   void aCrashRightAfterAnEffectLeaksNothingAndDuplicatesNothing(String effect) throws Exception {
     try (CrashRun run = new CrashRun(0, NAME, CrashPoints.at(effect), new SimulatorCloud())) {
       CrashRunReport report = run.run();
