@@ -44,13 +44,16 @@ final class NetworkOperation implements OpenStackAction.Operation {
   @Override
   public ActionProgress poll(OpenStackAction.Context ctx, String handle) throws OpenStackException, OpenStackConfigException {
     CloudView view = ctx.view(OpenStackClouds.ProjectScope.ENVIRONMENT);
-    String missing = missing(view);
+    String missing = missing(view, spec.ingress);
     return missing == null ? ActionProgress.succeeded("core network " + ctx.names().network() + " ready")
         : ActionProgress.failed(missing + " is missing after the network level ran");
   }
 
-  /** What of the core networking is missing, or null when it is all in place. Shared with the Network check. */
-  static String missing(CloudView view) throws OpenStackException {
+  /**
+   * What of the core networking is missing, or null when it is all in place: {@code ingress} are
+   * the rules the security group must hold. Shared with the Network check.
+   */
+  static String missing(CloudView view, List<SecurityRuleSpec> ingress) throws OpenStackException {
     OpenStackNames names = view.names();
     Network network = view.network(names.network()).orElse(null);
     if (network == null) return "network " + names.network();
@@ -62,8 +65,24 @@ final class NetworkOperation implements OpenStackAction.Operation {
       return "the external gateway of router " + names.router();
     }
     if (!view.routerOnSubnet(router.getId(), subnet.getId())) return "the interface of router " + names.router() + " on subnet " + names.subnet();
-    if (view.securityGroup(names.securityGroup()).isEmpty()) return "security group " + names.securityGroup();
+    SecurityGroup group = view.securityGroup(names.securityGroup()).orElse(null);
+    if (group == null) return "security group " + names.securityGroup();
+    // A group whose create was the last thing an operator did before it crashed has no rules yet.
+    List<SecurityRuleSpec> absent = absentRules(view, group, ingress);
+    if (!absent.isEmpty()) return absent.size() + " ingress rule(s) of security group " + names.securityGroup();
     return null;
+  }
+
+  private static List<SecurityRuleSpec> absentRules(CloudView view, SecurityGroup group, List<SecurityRuleSpec> ingress)
+      throws OpenStackException {
+    if (ingress == null || ingress.isEmpty()) return List.of();
+    List<? extends SecurityGroupRule> existing = view.session().call("neutron: list rules of security group " + group.getName(),
+        os -> os.networking().securityrule().list(Map.of("security_group_id", group.getId())));
+    return ingress.stream().filter(rule -> existing.stream().noneMatch(r -> "ingress".equals(r.getDirection())
+        && Objects.equals(r.getProtocol(), rule.protocol)
+        && Objects.equals(r.getPortRangeMin(), rule.portMin)
+        && Objects.equals(r.getPortRangeMax(), rule.portMax == null ? rule.portMin : rule.portMax)
+        && Objects.equals(r.getRemoteIpPrefix(), rule.remoteIpPrefix))).toList();
   }
 
   static Network ensureNetwork(CloudView view, String projectId, String name) throws OpenStackException {
@@ -120,15 +139,7 @@ final class NetworkOperation implements OpenStackAction.Operation {
           .create(Builders.securityGroup().name(name).description("Escalator environment " + view.names().owner()).build()));
     }
     String groupId = group.getId();
-    List<? extends SecurityGroupRule> existing = view.session().call("neutron: list rules of security group " + name,
-        os -> os.networking().securityrule().list(Map.of("security_group_id", groupId)));
-    for (SecurityRuleSpec rule : ingress == null ? List.<SecurityRuleSpec>of() : ingress) {
-      boolean present = existing.stream().anyMatch(r -> "ingress".equals(r.getDirection())
-          && Objects.equals(r.getProtocol(), rule.protocol)
-          && Objects.equals(r.getPortRangeMin(), rule.portMin)
-          && Objects.equals(r.getPortRangeMax(), rule.portMax == null ? rule.portMin : rule.portMax)
-          && Objects.equals(r.getRemoteIpPrefix(), rule.remoteIpPrefix));
-      if (present) continue;
+    for (SecurityRuleSpec rule : absentRules(view, group, ingress)) {
       var b = Builders.securityGroupRule().tenantId(projectId).securityGroupId(groupId).direction("ingress")
           .ethertype("IPv4").protocol(rule.protocol).remoteIpPrefix(rule.remoteIpPrefix);
       if (rule.portMin != null) b.portRangeMin(rule.portMin).portRangeMax(rule.portMax == null ? rule.portMin : rule.portMax);

@@ -3,10 +3,12 @@ package dev.escalator.operator.openstack;
 import dev.escalator.operator.api.EnvironmentSpec;
 import dev.escalator.operator.api.OpenStackCloudSpec;
 import dev.escalator.operator.api.OpenStackProbeSpec;
+import dev.escalator.operator.api.SecurityRuleSpec;
 import dev.escalator.operator.check.CheckExpansion;
 import dev.escalator.operator.check.Probe;
 import dev.escalator.operator.check.ProbeResult;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
@@ -22,7 +24,7 @@ import org.openstack4j.model.compute.Server;
  *       answer. FAIL when the project is missing or refuses the credentials while the credentials'
  *       own project accepts them (the project level fixes that).
  *   <li>Network: the core network, subnet, router with gateway and interface, and security group
- *       exist.
+ *       with the network level's ingress rules exist.
  *   <li>Server: the node's server exists and is ACTIVE.
  * </ul>
  */
@@ -39,8 +41,8 @@ public final class OpenStackProbe implements Probe<OpenStackProbeSpec> {
   @Override
   public ProbeResult probe(OpenStackProbeSpec spec, Duration timeout) {
     if (spec.namespace == null || spec.environment == null) return ProbeResult.error("openstack: no environment bound to the check");
-    OpenStackCloudSpec cloud = environments.apply(spec.namespace, spec.environment)
-        .map(s -> s.provider == null ? null : s.provider.openstack).orElse(null);
+    EnvironmentSpec environment = environments.apply(spec.namespace, spec.environment).orElse(null);
+    OpenStackCloudSpec cloud = environment == null || environment.provider == null ? null : environment.provider.openstack;
     if (cloud == null) return ProbeResult.error("openstack: spec.provider.openstack is not set");
     OpenStackNames names = new OpenStackNames(spec.namespace, spec.environment);
     CloudView view;
@@ -58,7 +60,7 @@ public final class OpenStackProbe implements Probe<OpenStackProbeSpec> {
       return switch (spec.resource) {
         case Online -> online(view);
         case Network -> {
-          String missing = NetworkOperation.missing(view);
+          String missing = NetworkOperation.missing(view, ingress(environment));
           yield missing == null ? ProbeResult.pass("core network in place") : ProbeResult.fail(missing + " is missing");
         }
         case Server -> server(view, spec.node);
@@ -87,6 +89,14 @@ public final class OpenStackProbe implements Probe<OpenStackProbeSpec> {
    * authenticates means the project is missing or the user has no role in it: FAIL. Anything else
    * (the cloud down, the credentials wrong) cannot be told apart from the outside: ERROR.
    */
+  /** The ingress rules the ladder's network level declares. */
+  private static List<SecurityRuleSpec> ingress(EnvironmentSpec environment) {
+    return environment.ladder == null ? List.of() : environment.ladder.stream()
+        .filter(l -> l.action != null && l.action.openstack != null && l.action.openstack.network != null
+            && l.action.openstack.network.ingress != null)
+        .flatMap(l -> l.action.openstack.network.ingress.stream()).toList();
+  }
+
   private ProbeResult projectUnavailable(OpenStackProbeSpec spec, OpenStackCloudSpec cloud, OpenStackException e) {
     if (e.isTransient() || e.status() != 401) return ProbeResult.error("openstack: " + e.getMessage());
     try {

@@ -57,10 +57,12 @@ final class ProjectOperation implements OpenStackAction.Operation {
       throw new OpenStackException("keystone: role " + roleName + " does not exist", 404, false, null);
     }
     String roleId = roles.get(0).getId();
+    // Quotas before the grant: the Online check sees the grant, so an operator that stops in between
+    // (a crash) leaves a project the check still fails, and this level runs again.
+    if (spec.quotas != null && !spec.quotas.isEmpty()) setQuotas(session, projectId, name, spec.quotas);
     // Granting is idempotent in Keystone (a PUT); openstack4j cannot read the empty answer of the check call.
     session.call("keystone: grant role " + roleName + " on project " + name,
         os -> CloudView.ok(os.identity().roles().grantProjectUserRole(projectId, userId, roleId), false));
-    if (spec.quotas != null && !spec.quotas.isEmpty()) setQuotas(session, projectId, name, spec.quotas);
     return "project/" + projectId;
   }
 

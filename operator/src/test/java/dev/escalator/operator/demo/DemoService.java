@@ -7,9 +7,12 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -23,6 +26,8 @@ public final class DemoService implements AutoCloseable {
   private final AtomicBoolean smokeOk = new AtomicBoolean(true);
   private final AtomicInteger deploys = new AtomicInteger();
   private volatile boolean deployRepairs = true;
+  private final List<String> deployKeys = new CopyOnWriteArrayList<>();
+  private volatile BooleanSupplier deployListener = () -> true;
   private final Consumer<String> log;
 
   public DemoService(Consumer<String> log) throws IOException {
@@ -34,12 +39,18 @@ public final class DemoService implements AutoCloseable {
     server.createContext("/deploy", ex -> {
       int n = deploys.incrementAndGet();
       ex.getRequestBody().readAllBytes();
+      String key = ex.getRequestHeaders().getFirst("Idempotency-Key");
+      deployKeys.add(key == null ? "" : key);
       if (deployRepairs) {
         healthy.set(true);
         smokeOk.set(true);
         log.accept("shop service: redeployed (deploy #" + n + ") - healthy again");
       } else {
         log.accept("shop service: deploy #" + n + " received, but it did not help");
+      }
+      if (!deployListener.getAsBoolean()) {
+        ex.close(); // no reply: the caller cannot know the deploy arrived
+        return;
       }
       answer(ex, 200, "{\"deployed\":" + n + "}");
     });
@@ -67,6 +78,19 @@ public final class DemoService implements AutoCloseable {
 
   public int deploys() {
     return deploys.get();
+  }
+
+  /** The Idempotency-Key of every deploy received, in order ("" when a call carried none). */
+  public List<String> deployKeys() {
+    return List.copyOf(deployKeys);
+  }
+
+  /**
+   * Called on each deploy after it took effect, before the reply: false drops the reply (the
+   * connection is closed without one).
+   */
+  public void onDeploy(BooleanSupplier listener) {
+    deployListener = java.util.Objects.requireNonNull(listener, "listener");
   }
 
   private static void answer(HttpExchange ex, int status, String body) throws IOException {

@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * An in-process Kubernetes API: fabric8's mock server in CRUD mode on 127.0.0.1. It stores and
@@ -59,6 +60,10 @@ public final class InProcessKubernetes implements AutoCloseable {
   private final Set<String> cutOff = ConcurrentHashMap.newKeySet();
   private final Queue<Request> requests = new ConcurrentLinkedQueue<>();
   private final List<KubernetesClient> clients = new CopyOnWriteArrayList<>();
+  private volatile Consumer<Write> writeListener = w -> {};
+
+  /** A create, update or patch the API applied, e.g. {@code POST /apis/batch/v1/namespaces/ns/jobs}. */
+  public record Write(String method, String path) {}
 
   public InProcessKubernetes() {
     KubernetesCrudDispatcher dispatcher = new KubernetesCrudDispatcher() {
@@ -79,15 +84,20 @@ public final class InProcessKubernetes implements AutoCloseable {
       }
 
       @Override
+      public MockResponse handleCreate(RecordedRequest request) {
+        return written(request, super.handleCreate(request));
+      }
+
+      @Override
       public MockResponse handlePatch(RecordedRequest request) {
         count(request);
-        return super.handlePatch(request);
+        return written(request, super.handlePatch(request));
       }
 
       @Override
       public MockResponse handleUpdate(RecordedRequest request) {
         count(request);
-        return super.handleUpdate(request);
+        return written(request, super.handleUpdate(request));
       }
     };
     server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
@@ -99,6 +109,11 @@ public final class InProcessKubernetes implements AutoCloseable {
     SelfSubjectRulesReview review = Serialization.unmarshal(request.getUtf8Body(), SelfSubjectRulesReview.class);
     review.setStatus(new SubjectRulesReviewStatusBuilder().withResourceRules(LEASE_RULES).withIncomplete(false).build());
     return new MockResponse().setResponseCode(HttpURLConnection.HTTP_CREATED).setBody(Serialization.asJson(review));
+  }
+
+  private MockResponse written(RecordedRequest request, MockResponse response) {
+    if (response.code() < 300) writeListener.accept(new Write(request.getMethod(), request.getPath()));
+    return response;
   }
 
   private void count(RecordedRequest request) {
@@ -130,6 +145,16 @@ public final class InProcessKubernetes implements AutoCloseable {
   /** Requests of the {@link #newClient named clients} so far, in arrival order. */
   public List<Request> requests() {
     return List.copyOf(requests);
+  }
+
+  /** Another client of the same API, closed by its caller (e.g. to cut one operator instance off). */
+  public KubernetesClient newClient() {
+    return server.createClient();
+  }
+
+  /** Calls {@code listener} on the API's thread after each successful {@link Write}, before its reply is sent. */
+  public void onWrite(Consumer<Write> listener) {
+    writeListener = java.util.Objects.requireNonNull(listener, "listener");
   }
 
   /** Status writes (PATCH or PUT on environments/.../status) since start. */

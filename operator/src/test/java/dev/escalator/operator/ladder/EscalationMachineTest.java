@@ -913,7 +913,8 @@ class EscalationMachineTest {
     void aStepWaitingForTheGateReplansWhenTheGatesOwnLevelBecomesRequired() {
       // Found on a faulty cloud: the network check failed while the online check could not be
       // observed (ERROR, no failure); the plan began at a gentler level that the closed gate held,
-      // and when the online check then failed (project missing), nothing would ever run it.
+      // and when the online check then failed (project missing), nothing would ever run it. The crash
+      // harness found the same with a gate check that had no result yet when the escalation started.
       Driver d = Driver.fresh();
       d.gate = new Gate("iaas-online", 1, "environment: circuit open");
       escalatingOnWeb1(d);

@@ -46,6 +46,12 @@ public final class CloudResources {
     });
   }
 
+  /** The names of the environment's servers, sorted: a server booted twice shows twice. */
+  public List<String> serverNames() throws OpenStackException {
+    return admin.call("list servers", os -> os.compute().servers().listAll(false).stream().map(s -> s.getName())
+        .filter(n -> n.startsWith(names.prefix())).sorted().toList());
+  }
+
   private List<String> serverGroups() {
     try {
       return environment.call("list server groups", os -> os.compute().serverGroups().list().stream()

@@ -132,6 +132,39 @@ class OpenStackProviderSimTest {
   }
 
   @Test
+  void aSecurityGroupLeftWithoutItsRulesFailsTheNetworkCheckAndTheNetworkLevelAddsThem() throws Exception {
+    // Found by the crash harness: an operator that dies right after creating the group leaves it
+    // without its ingress rules; the check passed on the group alone, so nothing ever added them.
+    h.run("e1", 0, 1, "project", Target.environment(), List.of());
+    sim.faults().failNext(Match.call("POST /network/v2.0/security-group-rules"), 1, 500);
+    ActionRequest network = h.request("e1", 1, 1, "network", Target.environment(), List.of());
+    assertThatThrownBy(() -> h.action.start(network, h.spec("network"))).isInstanceOf(OpenStackUnavailableException.class);
+    assertThat(sim.names(Kind.SECURITY_GROUP)).contains("esc-it-shop");
+
+    assertThat(h.check(Resource.Network, null))
+        .isEqualTo(ProbeResult.fail("1 ingress rule(s) of security group esc-it-shop is missing"));
+    assertThat(h.run("e2", 1, 1, "network", Target.environment(), List.of()).state()).isEqualTo(ActionProgress.State.SUCCEEDED);
+    assertThat(h.check(Resource.Network, null).outcome()).isEqualTo(Outcome.PASS);
+    assertThat(sim.names(Kind.SECURITY_GROUP_RULE)).containsOnlyOnce("ingress/IPv4/tcp");
+  }
+
+  @Test
+  void aProjectWhoseQuotasWereNotSetFailsTheOnlineCheckSoTheProjectLevelRunsAgain() throws Exception {
+    // Found by the crash harness: quotas were set after the role grant the check looks at, so an
+    // operator that died in between left a project the check accepted, and quotas were never set.
+    sim.faults().serviceDown(Service.COMPUTE);
+    ActionRequest project = h.request("e1", 0, 1, "project", Target.environment(), List.of());
+    assertThatThrownBy(() -> h.action.start(project, h.spec("project"))).isInstanceOf(OpenStackUnavailableException.class);
+    sim.faults().serviceUp(Service.COMPUTE);
+    assertThat(sim.projectId("it-shop")).as("the project exists").isNotNull();
+    assertThat(h.check(Resource.Online, null).outcome()).as("no grant before the quotas").isEqualTo(Outcome.FAIL);
+
+    assertThat(h.run("e2", 0, 1, "project", Target.environment(), List.of()).state()).isEqualTo(ActionProgress.State.SUCCEEDED);
+    assertThat(h.check(Resource.Online, null).outcome()).isEqualTo(Outcome.PASS);
+    assertThat(sim.requests("PUT /compute/v2.1/os-quota-sets/{project}")).isGreaterThanOrEqualTo(2);
+  }
+
+  @Test
   void transientErrorsAreRetriedAndA429DoesNotFailTheStep() throws Exception {
     sim.faults().throttleNext(Match.service(Service.NETWORK), 2, Duration.ofSeconds(1));
     sim.faults().failNext(Match.service(Service.COMPUTE), 1, 503);

@@ -14,13 +14,13 @@ import java.util.Optional;
  * ESCALATOR_OPENSTACK_CLOUDS (default /tmp/escalator-openstack/clouds.yaml). Without it the tests
  * fail rather than skip: a green build must mean they ran.
  */
-final class RealCloud {
-  static final String ADMIN = "escalator-admin";
+public final class RealCloud {
+  public static final String ADMIN = "escalator-admin";
   static final String SECRET = "openstack-clouds";
 
   private RealCloud() {}
 
-  static String cloudsYaml() {
+  public static String cloudsYaml() {
     String path = System.getenv().getOrDefault("ESCALATOR_OPENSTACK_CLOUDS", "/tmp/escalator-openstack/clouds.yaml");
     try {
       return Files.readString(Path.of(path));
@@ -34,7 +34,7 @@ final class RealCloud {
     return (namespace, name) -> SECRET.equals(name) ? Optional.of(Map.of("clouds.yaml", yaml)) : Optional.empty();
   }
 
-  static OpenStackClouds clouds(String yaml) {
+  public static OpenStackClouds clouds(String yaml) {
     return new OpenStackClouds(secrets(yaml), OpenStackClouds.Settings.defaults(), Clock.systemUTC(), (e, s) -> { });
   }
 }

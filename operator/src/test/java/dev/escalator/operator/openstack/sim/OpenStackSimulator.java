@@ -35,6 +35,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -96,6 +97,24 @@ public final class OpenStackSimulator implements AutoCloseable {
   public static final String PUBLIC_NETWORK = "public";
   public static final String IMAGE = "cirros";
 
+  /**
+   * A state-changing request (POST, PUT, PATCH or DELETE; issuing a token excluded) the simulator
+   * handed to its service, numbered from 1 in the order the services finished them.
+   *
+   * @param call the counter key, e.g. {@code "POST /compute/v2.1/servers"}
+   * @param path the request's path, ids included
+   * @param name the {@code name} of the body's first root object that has one ({@code {"server": {"name": ...}}}), or null
+   * @param status the status the service answered (before any injected fault replaced it)
+   */
+  public record Mutation(long seq, String call, String path, String name, int status) {}
+
+  /** What becomes of the reply to a {@link Mutation}. */
+  public enum Delivery {
+    REPLY,
+    /** The change stays, the connection is closed without a reply: the client cannot know it worked. */
+    DROP_REPLY
+  }
+
   /** What a test may read of a server, beyond what the API shows (user data, host). */
   public record ServerView(String id, String name, String projectId, String status, String host, String imageId, String flavorId,
       String keyName, String userData, Map<String, String> metadata, String groupId, List<String> addresses) {}
@@ -105,6 +124,8 @@ public final class OpenStackSimulator implements AutoCloseable {
   private final Map<Service, ServiceApi> apis = new EnumMap<>(Service.class);
   private final NovaApi nova;
   private final Map<String, LongAdder> requestCounts = new ConcurrentHashMap<>();
+  private final List<Mutation> mutations = new ArrayList<>();
+  private volatile Function<Mutation, Delivery> mutationListener = m -> Delivery.REPLY;
   private ExecutorService executor;
   private HttpServer server;
   private int port;
@@ -329,6 +350,22 @@ public final class OpenStackSimulator implements AutoCloseable {
     requestCounts.clear();
   }
 
+  /** Every {@link Mutation} so far, in order. */
+  public List<Mutation> mutations() {
+    synchronized (mutations) {
+      return List.copyOf(mutations);
+    }
+  }
+
+  /**
+   * Calls {@code listener} on the request's own thread right after each {@link Mutation} took
+   * effect and before its reply is sent, outside the cloud's lock; its answer decides whether the
+   * reply is sent. For stopping a client at an exact point of its work (a crash test).
+   */
+  public void onMutation(Function<Mutation, Delivery> listener) {
+    mutationListener = Objects.requireNonNull(listener, "listener");
+  }
+
   // ---------------------------------------------------------------- serving
 
   private void handle(HttpExchange exchange) {
@@ -359,12 +396,38 @@ public final class OpenStackSimulator implements AutoCloseable {
         return;
       }
       Reply reply = match == null ? unrouted(api, method, relative) : invoke(service, api, match, method, exchange, body);
+      if (match != null && isMutation(method, key)) {
+        Mutation m;
+        synchronized (mutations) {
+          m = new Mutation(mutations.size() + 1L, key, path, bodyName(body), reply.status());
+          mutations.add(m);
+        }
+        if (mutationListener.apply(m) == Delivery.DROP_REPLY) return; // closing before any reply drops the connection
+      }
       if (decision.status() != null) reply = injected(api, decision);
       write(exchange, method, service == Service.COMPUTE ? reply.header("X-Compute-Request-Id", requestId()) : reply);
     } catch (IOException e) {
       // The client went away; nothing to answer.
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  private static boolean isMutation(String method, String key) {
+    return List.of("POST", "PUT", "PATCH", "DELETE").contains(method) && !key.equals("POST /identity/v3/auth/tokens");
+  }
+
+  private static String bodyName(byte[] body) {
+    try {
+      JsonNode root = body.length == 0 ? null : Json.MAPPER.readTree(body);
+      if (root == null || !root.isObject()) return null;
+      for (JsonNode resource : root) {
+        JsonNode name = resource.get("name");
+        if (name != null && name.isTextual()) return name.asText();
+      }
+      return null;
+    } catch (IOException e) {
+      return null;
     }
   }
 
