@@ -84,11 +84,6 @@ public final class OpenStackProbe implements Probe<OpenStackProbeSpec> {
     return ProbeResult.fail("server " + ServerBuilds.describe(server));
   }
 
-  /**
-   * The environment's project gave no token. A 401 there while the credentials' own project
-   * authenticates means the project is missing or the user has no role in it: FAIL. Anything else
-   * (the cloud down, the credentials wrong) cannot be told apart from the outside: ERROR.
-   */
   /** The ingress rules the ladder's network level declares. */
   private static List<SecurityRuleSpec> ingress(EnvironmentSpec environment) {
     return environment.ladder == null ? List.of() : environment.ladder.stream()
@@ -97,6 +92,11 @@ public final class OpenStackProbe implements Probe<OpenStackProbeSpec> {
         .flatMap(l -> l.action.openstack.network.ingress.stream()).toList();
   }
 
+  /**
+   * The environment's project gave no token. A 401 there while the credentials' own project
+   * authenticates means the project is missing or the user has no role in it: FAIL. Anything else
+   * (the cloud down, the credentials wrong) cannot be told apart from the outside: ERROR.
+   */
   private ProbeResult projectUnavailable(OpenStackProbeSpec spec, OpenStackCloudSpec cloud, OpenStackException e) {
     if (e.isTransient() || e.status() != 401) return ProbeResult.error("openstack: " + e.getMessage());
     try {
