@@ -120,7 +120,7 @@ public class EnvironmentReconciler implements Reconciler<Environment>, Cleaner<E
     EnvironmentState state = StateCodec.decode(env.getStatus(), now);
     Inputs inputs = new Inputs(now, observed.failures(), inventory, model.dryRun(), annotationValues(env, Environment.APPROVE_ANNOTATION),
         annotation(env, Environment.RESET_ANNOTATION), specChanged(env), Map.of(), closedGate(model, verdicts),
-        model.tierShare().hold(observed.failures(), inventory).stream().toList(), observed.flapping());
+        tierHolds(model, observed, inventory), observed.flapping());
 
     List<DomainEvent> emitted = new ArrayList<>();
     List<String> transientErrors = new ArrayList<>();
@@ -135,7 +135,7 @@ public class EnvironmentReconciler implements Reconciler<Environment>, Cleaner<E
         List<Node> updated = model.inventory(Inventory.merge(inventory, outcome.nodes()));
         if (!updated.equals(inventory)) {
           inventory = updated;
-          inputs = inputs.withInventory(inventory).withHolds(model.tierShare().hold(observed.failures(), inventory).stream().toList());
+          inputs = inputs.withInventory(inventory).withHolds(tierHolds(model, observed, inventory));
           checks.sync(key, expansion.expand(model.name(), model.namespace(), model.checks(), inventory));
         }
       }
@@ -160,6 +160,11 @@ public class EnvironmentReconciler implements Reconciler<Environment>, Cleaner<E
     Duration delay = nextReconcile(decision, transientErrors, observed.flappingUntil(), now);
     UpdateControl<Environment> control = UpdateControl.noUpdate();
     return delay == null ? control : control.rescheduleAfter(delay);
+  }
+
+  /** The environment's own storm guard (the operator-wide ones are added by the StormGuard's decide). */
+  private static List<Hold> tierHolds(EnvironmentModel model, Observed observed, List<Node> inventory) {
+    return model.tierShare().hold(observed.failures(), inventory).stream().toList();
   }
 
   /**
