@@ -10,6 +10,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.escalator.operator.EscalatorOperator;
 import dev.escalator.operator.OperatorSettings;
 import dev.escalator.operator.api.Environment;
+import dev.escalator.operator.ladder.StormGuard;
 import dev.escalator.operator.metrics.OperatorHttpServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
@@ -66,7 +67,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>job {@code escalator-<run>}: on an in-process Kubernetes API, with Environments driven to
  *       Exhausted, PendingApproval, Escalating (a Job that never finishes) and Healthy, and a
- *       provider circuit breaker opened by real failures. At the end its API server is shut down
+ *       provider circuit breaker opened by real failures; then two healthy Environments fail
+ *       together, a meltdown (2 of the 3 that ever passed) that holds them. At the end its API server is shut down
  *       (the operator keeps serving /metrics but can no longer watch: not reconciling).
  *   <li>job {@code escalator-forbidden-<run>}: an API server that refuses every Environment status write,
  *       as missing RBAC would, so every reconcile fails.
@@ -97,6 +99,8 @@ class DashboardAndAlertsIntegrationTest {
   private Path targetsFile;
   private HttpServer service;
   private Instant start;
+  /** What /flip answers: the two meltdown Environments' check. */
+  private volatile int flip = 200;
 
   @BeforeEach
   void setUp() throws IOException {
@@ -112,6 +116,7 @@ class DashboardAndAlertsIntegrationTest {
     service.createContext("/healthy", ex -> answer(ex, 200));
     service.createContext("/broken", ex -> answer(ex, 503));
     service.createContext("/deploy", ex -> answer(ex, 200));
+    service.createContext("/flip", ex -> answer(ex, flip));
     service.start();
     start = Instant.now();
   }
@@ -175,14 +180,14 @@ class DashboardAndAlertsIntegrationTest {
   /** What Main does, on a registry of its own: JVM metrics, the operator, /metrics on an ephemeral port. */
   private record Running(KubernetesMockServer api, KubernetesClient client, EscalatorOperator operator, OperatorHttpServer metrics) {}
 
-  private Running operator(boolean refuseStatusWrites) throws IOException {
+  private Running operator(boolean refuseStatusWrites, StormGuard.Limits storm) throws IOException {
     KubernetesMockServer api = apiServer(refuseStatusWrites);
     cleanup.add(api::destroy);
     KubernetesClient client = api.createClient();
     cleanup.add(client);
     CollectorRegistry registry = new CollectorRegistry();
     DefaultExports.register(registry);
-    OperatorSettings settings = OperatorSettings.defaults().withActionPollInterval(Duration.ofMillis(200));
+    OperatorSettings settings = OperatorSettings.defaults().withActionPollInterval(Duration.ofMillis(200)).withStorm(storm);
     EscalatorOperator operator = new EscalatorOperator(client, settings, Clock.systemUTC(), registry);
     cleanup.add(operator);
     OperatorHttpServer metrics = new OperatorHttpServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), registry, operator::isReady);
@@ -261,8 +266,9 @@ class DashboardAndAlertsIntegrationTest {
 
   @Test
   void everyDashboardQueryAndEveryAlertExpressionReturnsDataForTheRunningOperator() throws Exception {
-    Running main = operator(false);
-    Running forbidden = operator(true);
+    // A meltdown needs more than half of at least 2 Environments that once passed their checks.
+    Running main = operator(false, new StormGuard.Limits(10, 10, 50, 2));
+    Running forbidden = operator(true, StormGuard.Limits.defaults());
     registerTargets(main, forbidden);
     // Scraped from the start: counters must be seen at 0 before they move, or rate() sees no increase.
     await("targets discovered and scraped").atMost(TIMEOUT).untilAsserted(() ->
@@ -272,6 +278,8 @@ class DashboardAndAlertsIntegrationTest {
     create(main.client(), environment("awaits-approval", "/broken", webhookLevel("restart", true)));
     create(main.client(), environment("stuck", "/broken", jobLevel("converge")));
     create(main.client(), environment("healthy", "/healthy", webhookLevel("redeploy", false)));
+    create(main.client(), environment("melts-1", "/flip", webhookLevel("redeploy", false)));
+    create(main.client(), environment("melts-2", "/flip", webhookLevel("redeploy", false)));
     create(forbidden.client(), environment("cannot-write-status", "/healthy", webhookLevel("redeploy", false)));
 
     // A provider's circuit breaker, opened by real failed calls (what the OpenStack provider reports).
@@ -296,11 +304,24 @@ class DashboardAndAlertsIntegrationTest {
       assertThat(phase(main.client(), "awaits-approval")).isEqualTo("PendingApproval");
       assertThat(phase(main.client(), "stuck")).isEqualTo("Escalating");
       assertThat(phase(main.client(), "healthy")).isEqualTo("Healthy");
+      assertThat(phase(main.client(), "melts-1")).isEqualTo("Healthy");
+      assertThat(phase(main.client(), "melts-2")).isEqualTo("Healthy");
     });
     await("scraped").atMost(TIMEOUT).untilAsserted(() -> {
       assertThat(instant("escalator_environment_phase{namespace=\"" + namespace + "\",phase=\"Exhausted\"} == 1")).isNotEmpty();
       assertThat(instant("escalator_reconciliations_failed_total{job=\"" + forbiddenJob + "\"} > 1")).isNotEmpty();
       assertThat(instant("escalator_step_duration_seconds_count{namespace=\"" + namespace + "\"}")).isNotEmpty();
+    });
+
+    // Two of the three Environments that ever passed fail at once: the meltdown hold.
+    flip = 503;
+    await("meltdown").atMost(TIMEOUT).untilAsserted(() -> {
+      assertThat(phase(main.client(), "melts-1")).isEqualTo("Held");
+      assertThat(phase(main.client(), "melts-2")).isEqualTo("Held");
+    });
+    await("meltdown scraped").atMost(TIMEOUT).untilAsserted(() -> {
+      assertThat(instant("escalator_meltdown_hold{job=\"" + mainJob + "\"} == 1")).isNotEmpty();
+      assertThat(instant("escalator_environment_held{namespace=\"" + namespace + "\",reason=\"Meltdown\"} == 1")).isNotEmpty();
     });
 
     // The API server goes away: the operator still answers scrapes but cannot watch any more.
