@@ -166,7 +166,7 @@ public final class EscalationMachine {
     String marker = hold.kind().marker();
     if (marker.equals(s.proposed())) return s;
     DomainEvent.Kind kind = hold.kind() == Hold.Kind.FLAPPING ? DomainEvent.Kind.FLAPPING : DomainEvent.Kind.HELD;
-    ctx.emit(kind, what + "; held by " + hold.kind().reason() + ": " + hold.why());
+    ctx.emit(kind, what + "; held by " + hold);
     return s.withProposed(marker);
   }
 
@@ -223,17 +223,13 @@ public final class EscalationMachine {
     Gate gate = ctx.in.gate();
     if (gate != null && gate.holds(level)) {
       String held = "held: gate check " + gate.check() + " is not passing (" + gate.why() + ")";
-      if (held.equals(step.message())) return s;
-      ctx.emit(DomainEvent.Kind.GATED, "Level " + level.name() + " of escalation " + e.id() + " is " + held + "; it starts when the gate passes");
-      return s.withEscalation(e.withStep(step.withState(step.state(), held)));
+      return keptFromStarting(s, e, step, held, DomainEvent.Kind.GATED, held + "; it starts when the gate passes", ctx);
     }
     Optional<Hold> hold = ctx.in.holds().stream().filter(h -> h.holds(level)).findFirst();
     if (hold.isPresent()) {
       ctx.held = hold.get();
-      if (hold.get().kind().marker().equals(step.message())) return s;
-      ctx.emit(DomainEvent.Kind.HELD, "Level " + step.level() + " of escalation " + e.id() + " is held by " + hold.get().kind().reason()
-          + ": " + hold.get().why() + "; it starts when the hold lifts");
-      return s.withEscalation(e.withStep(step.withState(step.state(), hold.get().kind().marker())));
+      return keptFromStarting(s, e, step, hold.get().kind().marker(), DomainEvent.Kind.HELD,
+          "held by " + hold.get() + "; it starts when the hold lifts", ctx);
     }
     if (level.requiresApproval() && !approved(e.id(), level.name(), ctx.in)) {
       if (step.state() == StepState.AWAITING_APPROVAL) return s;
@@ -251,6 +247,17 @@ public final class EscalationMachine {
         + targets.stream().map(Target::key).collect(Collectors.joining(", ")));
     List<Run> runs = targets.stream().map(Run::starting).toList();
     return s.withEscalation(e.withStep(step.started(now, runs)));
+  }
+
+  /**
+   * Keeps a step from starting: its message remembers {@code marker}, so {@code why} is told once
+   * per reason however many decisions the wait lasts.
+   */
+  private static EnvironmentState keptFromStarting(EnvironmentState s, Escalation e, Step step, String marker, DomainEvent.Kind kind,
+      String why, Context ctx) {
+    if (marker.equals(step.message())) return s;
+    ctx.emit(kind, "Level " + step.level() + " of escalation " + e.id() + " is " + why);
+    return s.withEscalation(e.withStep(step.withState(step.state(), marker)));
   }
 
   private EnvironmentState running(EnvironmentState s, Escalation e, Step step, Level level, Context ctx) {

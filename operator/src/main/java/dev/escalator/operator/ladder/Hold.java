@@ -93,6 +93,7 @@ public record Hold(Kind kind, String why, boolean startsEscalations, Set<Scope> 
     return startsEscalations || holds(start);
   }
 
+  /** "Reason: why", as Events and step messages tell it. */
   @Override
   public String toString() {
     return kind.reason() + ": " + why;

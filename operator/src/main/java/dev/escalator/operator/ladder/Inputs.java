@@ -85,10 +85,6 @@ public record Inputs(
     return new Inputs(now, failures, inventory, dryRun, approvals, reset, specChanged, reports, gate, value, flapping);
   }
 
-  public Inputs withFlapping(List<Failure> value) {
-    return new Inputs(now, failures, inventory, dryRun, approvals, reset, specChanged, reports, gate, holds, value);
-  }
-
   /** The failures that may start an escalation: all but the flapping ones. */
   public List<Failure> triggers() {
     return flapping.isEmpty() ? failures : failures.stream().filter(f -> !flapping.contains(f)).toList();

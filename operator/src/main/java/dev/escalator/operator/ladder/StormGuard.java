@@ -44,10 +44,6 @@ public final class StormGuard {
     public static Limits defaults() {
       return new Limits(10, 3, 50, 4);
     }
-
-    public static Limits off() {
-      return new Limits(0, 0, 100, 1);
-    }
   }
 
   /** What the guard sees now, for metrics. */
@@ -86,11 +82,6 @@ public final class StormGuard {
     if (inFlight(decision.state())) slots.add(key);
     else slots.remove(key);
     return decision;
-  }
-
-  /** The guard's holds on this environment now (without a decision), for status. */
-  public synchronized List<Hold> holds(String namespace, String name) {
-    return holds(new Key(namespace, name));
   }
 
   /** The environment is gone or cannot be acted on: it counts no more, and frees its slot. */
